@@ -1,0 +1,661 @@
+//! Declarations → [`Program`]: header, grades, schemas, parameters,
+//! grading blocks, quotas, report rows, samples and tests.
+
+use std::collections::HashMap;
+
+use super::error::CheckError;
+use super::expr::{type_name, GradeAccess, Scope};
+use super::merge::{Merged, MergedBlock};
+use super::suggest::did_you_mean;
+use super::Compiler;
+use crate::program::*;
+use crate::source::{nfc, SourceMap, Span};
+use crate::syntax::ast::{self, ClauseBody, Grouping, QuotaMode, SchemaItem, SubjectKind};
+use crate::value::{parse_iso_date, Value};
+
+impl<'a> Compiler<'a> {
+    pub(super) fn new(sources: &'a SourceMap, problems: &'a mut Vec<miette::Report>) -> Self {
+        Compiler {
+            sources,
+            problems,
+            grade_index: HashMap::new(),
+            enums: Vec::new(),
+            variants: HashMap::new(),
+            member: SchemaInfo::default(),
+            organisation: SchemaInfo::default(),
+            params: Vec::new(),
+            review_date: 0,
+            memo_slots: 0,
+            current: String::new(),
+            reads_child_grades: Vec::new(),
+            grade_reads_up: Vec::new(),
+            grade_reads_own: Vec::new(),
+        }
+    }
+
+    fn file_start(&self, m: &Merged) -> Span {
+        Span { file: m.first_file.unwrap_or_default(), start: 0, end: 0 }
+    }
+
+    pub(super) fn program(&mut self, m: Merged) -> Option<Program> {
+        let header = self.header(&m);
+        self.grades(&m);
+        self.enums(&m);
+        let member_span = m.member_span.unwrap_or_else(|| self.file_start(&m));
+        let org_span = m.org_span.unwrap_or_else(|| self.file_start(&m));
+        self.member = self.fields(&m.member_items, SubjectKind::Member, member_span);
+        self.organisation = self.fields(&m.org_items, SubjectKind::Organisation, org_span);
+        self.params(&m.params);
+        self.lets(&m.member_items, SubjectKind::Member);
+        self.lets(&m.org_items, SubjectKind::Organisation);
+        let (blocks, clauses) = self.blocks(&m.blocks);
+        let quotas = m.quotas.iter().filter_map(|q| self.quota(q)).collect();
+        let report = self.report(&m, &blocks);
+        let samples = self.samples(&m.samples);
+        let tests = m.tests.iter().filter_map(|t| self.test(t, &samples, &clauses)).collect();
+        self.grade_order_problems();
+        let mut grades: Vec<(String, u8)> = self.grade_index.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        grades.sort_by_key(|g| g.1);
+        let labels: HashMap<String, String> = m
+            .grades
+            .as_ref()
+            .map(|(defs, _)| defs.iter().map(|d| (d.code.node.clone(), d.label.node.clone())).collect())
+            .unwrap_or_default();
+        Some(Program {
+            sources: SourceMap::default(),
+            header: header?,
+            grades: grades.into_iter().map(|(code, _)| GradeInfo { label: labels.get(&code).cloned().unwrap_or_default(), code }).collect(),
+            enums: std::mem::take(&mut self.enums),
+            member: std::mem::take(&mut self.member),
+            organisation: std::mem::take(&mut self.organisation),
+            params: std::mem::take(&mut self.params),
+            blocks,
+            clauses,
+            quotas,
+            report,
+            tests,
+            memo_slots: self.memo_slots,
+        })
+    }
+
+    fn header(&mut self, m: &Merged) -> Option<Header> {
+        let Some((h, span)) = &m.header else {
+            let span = self.file_start(m);
+            self.push(CheckError::NoHeader { src: self.sources.named(span.file), span: span.into() });
+            return None;
+        };
+        let year = h.year.as_ref().map(|y| y.node);
+        let date = h.review_date.as_ref().and_then(|d| parse_iso_date(&d.node));
+        for (missing, absent) in [("year", year.is_none()), ("review_date", date.is_none())] {
+            if absent {
+                self.push(CheckError::IncompleteHeader { missing, src: self.sources.named(span.file), span: (*span).into() });
+            }
+        }
+        self.review_date = date.unwrap_or(0);
+        Some(Header {
+            name: h.name.node.clone(),
+            year: year?,
+            review_date: date?,
+            sources: h.sources.iter().map(|s| s.node.clone()).collect(),
+        })
+    }
+
+    fn grades(&mut self, m: &Merged) {
+        let Some((defs, span)) = &m.grades else {
+            let span = self.file_start(m);
+            self.push(CheckError::Misplaced {
+                what: "no `grades` block".into(),
+                help: "declare the grades best first: `grades { HTXSNV \"Hoàn thành xuất sắc nhiệm vụ\" HTTNV \"…\" HTNV \"…\" KHTNV \"…\" }`".into(),
+                src: self.sources.named(span.file),
+                span: span.into(),
+            });
+            return;
+        };
+        if defs.is_empty() || defs.len() > 32 {
+            self.push(CheckError::Misplaced {
+                what: format!("{} grades declared", defs.len()),
+                help: "declare between 1 and 32 grades".into(),
+                src: self.sources.named(span.file),
+                span: (*span).into(),
+            });
+        }
+        for (i, d) in defs.iter().enumerate().take(32) {
+            if self.grade_index.insert(d.code.node.clone(), i as u8).is_some() {
+                self.push(CheckError::Duplicate {
+                    what: "grade",
+                    name: d.code.node.clone(),
+                    help: "each grade is declared once".into(),
+                    src: self.sources.named(d.code.span.file),
+                    span: d.code.span.into(),
+                });
+            }
+        }
+    }
+
+    fn enums(&mut self, m: &Merged) {
+        for e in &m.enums {
+            let id = self.enums.len() as u16;
+            let mut seen = Vec::new();
+            for (i, (v, _)) in e.variants.iter().enumerate() {
+                if seen.contains(&v.node) {
+                    self.push(CheckError::Duplicate {
+                        what: "enumeration value",
+                        name: v.node.clone(),
+                        help: format!("each value of `{}` is listed once", e.name.node),
+                        src: self.sources.named(v.span.file),
+                        span: v.span.into(),
+                    });
+                }
+                seen.push(v.node.clone());
+                self.variants.entry(v.node.clone()).or_default().push((id, i as u16));
+            }
+            if e.variants.is_empty() {
+                self.bad_call(e.span, format!("enumeration `{}` has no values", e.name.node), "list its values best first".into());
+            }
+            self.enums.push(EnumInfo {
+                name: e.name.node.clone(),
+                variants: e.variants.iter().map(|(v, l)| (v.node.clone(), l.as_ref().map(|l| l.node.clone()))).collect(),
+            });
+        }
+    }
+
+    fn type_ref(&mut self, ty: &ast::Ident) -> Option<Ty> {
+        Some(match ty.node.as_str() {
+            "bool" => Ty::Bool,
+            "int" => Ty::Int,
+            "number" => Ty::Number,
+            "percent" => Ty::Percent,
+            "date" => Ty::Date,
+            "text" => Ty::Text,
+            "grade" => Ty::Grade,
+            "organisation" => Ty::Org,
+            other => match self.enums.iter().position(|e| e.name == other) {
+                Some(i) => Ty::Enum(i as u16),
+                None => {
+                    let mut names = vec!["bool", "int", "number", "percent", "date", "text", "grade", "organisation"];
+                    let enum_names: Vec<String> = self.enums.iter().map(|e| e.name.clone()).collect();
+                    names.extend(enum_names.iter().map(|s| s.as_str()));
+                    let help = match did_you_mean(other, names.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("the types are {}", names.join(", ")),
+                    };
+                    self.push(CheckError::UnknownName {
+                        what: "type",
+                        name: other.to_string(),
+                        help,
+                        src: self.sources.named(ty.span.file),
+                        span: ty.span.into(),
+                    });
+                    return None;
+                }
+            },
+        })
+    }
+
+    fn fields(&mut self, items: &[SchemaItem], kind: SubjectKind, span: Span) -> SchemaInfo {
+        let mut s = SchemaInfo::default();
+        for item in items {
+            let SchemaItem::Field(f) = item else { continue };
+            if s.field(&f.name.node).is_some() {
+                self.push(CheckError::Duplicate {
+                    what: "field",
+                    name: f.name.node.clone(),
+                    help: format!("each field of the {} schema is declared once", kind.keyword()),
+                    src: self.sources.named(f.name.span.file),
+                    span: f.name.span.into(),
+                });
+                continue;
+            }
+            let Some(ty) = self.type_ref(&f.ty) else { continue };
+            let default = match &f.default {
+                Some(d) => match self.constant(d, Some(ty), "a default") {
+                    Some((v, t)) if t == ty || t == Ty::Null || (ty == Ty::Number && t == Ty::Int) || (ty == Ty::Percent && t == Ty::Number) => Some(v),
+                    Some((_, t)) => {
+                        let expected = type_name(self, ty);
+                        let found = type_name(self, t);
+                        self.push(CheckError::TypeMismatch {
+                            expected,
+                            found: found.clone(),
+                            help: format!("the default of `{}` must be of its type", f.name.node),
+                            src: self.sources.named(d.span.file),
+                            span: d.span.into(),
+                        });
+                        None
+                    }
+                    None => None,
+                },
+                None => None,
+            };
+            let mut columns: Vec<String> = f.columns.iter().map(|c| nfc(&c.node)).collect();
+            if !columns.iter().any(|c| c == &f.name.node) {
+                columns.push(f.name.node.clone());
+            }
+            s.fields.push(FieldInfo { name: f.name.node.clone(), ty, optional: f.optional, default, columns, span: f.name.span });
+        }
+        let needed: &[(&'static str, &'static str, &'static str)] = match kind {
+            SubjectKind::Member => &[
+                ("id", "text", "tell members apart"),
+                ("name", "text", "name members in reports"),
+                ("organisation", "organisation", "place each member in an organisation"),
+            ],
+            SubjectKind::Organisation => &[
+                ("id", "text", "tell organisations apart"),
+                ("name", "text", "name organisations in reports"),
+                ("parent", "organisation?", "build the organisation tree"),
+                ("kind", "<an enumeration of kinds>", "choose the grading block of each organisation"),
+            ],
+        };
+        let mut slots = [0usize; 4];
+        for (i, (field, ty, why)) in needed.iter().enumerate() {
+            let ok = s.field(field).filter(|&slot| match (*field, s.fields[slot].ty) {
+                ("id" | "name", t) => t == Ty::Text,
+                ("organisation" | "parent", t) => t == Ty::Org,
+                ("kind", t) => matches!(t, Ty::Enum(_)),
+                _ => false,
+            });
+            match ok {
+                Some(slot) => slots[i] = slot,
+                None => self.push(CheckError::MissingField {
+                    kind: kind.keyword(),
+                    field,
+                    ty,
+                    why,
+                    src: self.sources.named(span.file),
+                    span: span.into(),
+                }),
+            }
+        }
+        s.id = slots[0];
+        s.name = slots[1];
+        s.link = slots[2];
+        s.kind = slots[3];
+        s
+    }
+
+    fn params(&mut self, params: &[ast::Param]) {
+        for p in params {
+            let Some((value, ty)) = self.constant(&p.value, None, "a parameter's value") else { continue };
+            self.params.push(ParamInfo {
+                name: p.name.node.clone(),
+                ty,
+                value,
+                cite: p.cite.as_ref().map(|c| c.node.clone()),
+                span: p.name.span,
+            });
+        }
+    }
+
+    fn lets(&mut self, items: &[SchemaItem], kind: SubjectKind) {
+        for item in items {
+            let SchemaItem::Let(l) = item else { continue };
+            self.current = l.name.node.clone();
+            let scope = Scope::own(kind, &l.name.node);
+            let Some((expr, ty)) = self.expr(&l.value, &scope, None) else { continue };
+            let info = LetInfo { name: l.name.node.clone(), ty, expr, span: l.name.span };
+            let schema = match kind {
+                SubjectKind::Member => &mut self.member,
+                SubjectKind::Organisation => &mut self.organisation,
+            };
+            if schema.field(&l.name.node).is_some() || schema.lets.iter().any(|o| o.name == l.name.node) {
+                self.push(CheckError::Duplicate {
+                    what: "derived value",
+                    name: l.name.node.clone(),
+                    help: "a `let` cannot reuse the name of a field or another `let`".into(),
+                    src: self.sources.named(l.name.span.file),
+                    span: l.name.span.into(),
+                });
+                continue;
+            }
+            schema.lets.push(info);
+        }
+    }
+
+    fn subject_filter(&mut self, s: &ast::Subject, reading: &str) -> Option<Option<CExpr>> {
+        match &s.filter {
+            None => Some(None),
+            Some(f) => Some(Some(self.expect(f, &Scope::own(s.kind, reading), Ty::Bool, "`where` takes a condition")?)),
+        }
+    }
+
+    fn blocks(&mut self, blocks: &[MergedBlock]) -> (Vec<Block>, Vec<ClauseInfo>) {
+        let mut out = Vec::new();
+        let mut clauses = Vec::new();
+        for b in blocks {
+            self.current = b.name.node.clone();
+            let index = out.len();
+            let filter = self.subject_filter(&b.target, &b.name.node).unwrap_or(None);
+            let scope = Scope::own(b.target.kind, &b.name.node);
+            let mut block = Block { name: b.name.node.clone(), kind: b.target.kind, filter, decisions: Vec::new(), caps: Vec::new(), span: b.name.span };
+            let mut decided_by: Option<String> = None;
+            for c in &b.clauses {
+                let (kind, label, when) = match &c.body {
+                    ClauseBody::NotGraded { reason, when } => (Some(ClauseKind::NotGraded(reason.node.clone())), None, Some(when)),
+                    ClauseBody::Grade { grade, label, when } => (self.grade(grade).map(ClauseKind::Grade), label.as_ref(), Some(when)),
+                    ClauseBody::Cap { grade, label, when } => (self.grade(grade).map(ClauseKind::Cap), label.as_ref(), Some(when)),
+                    ClauseBody::Otherwise { grade, label } => (self.grade(grade).map(ClauseKind::Otherwise), label.as_ref(), None),
+                };
+                let when_c = when.and_then(|w| self.expect(w, &scope, Ty::Bool, "a clause fires when its condition holds"));
+                let Some(kind) = kind else { continue };
+                if when.is_some() && when_c.is_none() {
+                    continue;
+                }
+                let is_cap = matches!(kind, ClauseKind::Cap(_));
+                if !is_cap {
+                    if let Some(by) = &decided_by {
+                        self.push(CheckError::Unreachable {
+                            name: c.name.node.clone(),
+                            by: by.clone(),
+                            src: self.sources.named(c.name.span.file),
+                            span: c.name.span.into(),
+                        });
+                    }
+                    let always = matches!(kind, ClauseKind::Otherwise(_)) || matches!(when_c, Some(CExpr::Const(Value::Bool(true))));
+                    if always && decided_by.is_none() {
+                        decided_by = Some(c.name.node.clone());
+                    }
+                }
+                let id = clauses.len();
+                clauses.push(ClauseInfo {
+                    name: c.name.node.clone(),
+                    block: index,
+                    kind,
+                    label: label.map(|l| l.node.clone()),
+                    when: when_c,
+                    cite: c.cite.as_ref().map(|c| c.node.clone()),
+                    span: c.name.span,
+                });
+                if is_cap {
+                    block.caps.push(id);
+                } else {
+                    block.decisions.push(id);
+                }
+            }
+            let has_otherwise = block.decisions.iter().any(|&d| matches!(clauses[d].kind, ClauseKind::Otherwise(_)));
+            if !has_otherwise && decided_by.is_none() {
+                self.push(CheckError::NoOtherwise {
+                    block: b.name.node.clone(),
+                    subject: b.target.kind.keyword(),
+                    src: self.sources.named(b.name.span.file),
+                    span: b.name.span.into(),
+                });
+            }
+            out.push(block);
+        }
+        (out, clauses)
+    }
+
+    fn quota(&mut self, q: &ast::Quota) -> Option<QuotaInfo> {
+        self.current = q.name.node.clone();
+        let grade = self.grade(&q.grade);
+        let filter = self.subject_filter(&q.subject, &q.name.node);
+        let grouping = match &q.grouping {
+            Grouping::All(_) => Some(GroupingC::All),
+            Grouping::Parent(_) => Some(GroupingC::Parent),
+            Grouping::Ancestor(e) => self
+                .expect(e, &Scope::own(SubjectKind::Organisation, &q.name.node), Ty::Bool, "`ancestor where` takes a condition on the organisation")
+                .map(GroupingC::Ancestor),
+            Grouping::By(e) => self.expr(e, &Scope::own(q.subject.kind, &q.name.node), None).map(|(c, _)| GroupingC::By(c)),
+        };
+        let scope = Scope::own(q.subject.kind, &q.name.node);
+        let ratio = self.expect(&q.ratio, &scope, Ty::Percent, "the cap is a share of the base, e.g. `20%` or `excellent_cap`");
+        let base = match self.expr(&q.base, &scope, Some(Ty::GradeSet)) {
+            Some((c, Ty::GradeSet)) => Some(c),
+            Some((CExpr::Const(Value::Grade(g)), Ty::Grade)) => Some(CExpr::Const(Value::GradeSet(1 << g))),
+            Some((_, t)) => {
+                let found = type_name(self, t);
+                self.push(CheckError::TypeMismatch {
+                    expected: "a set of grades".into(),
+                    found,
+                    help: "the base is the grades counted under the cap, e.g. `[HTTNV]` or `[HTXSNV, HTTNV]`".into(),
+                    src: self.sources.named(q.base.span.file),
+                    span: q.base.span.into(),
+                });
+                None
+            }
+            None => None,
+        };
+        let rounding = self.expect(&q.rounding, &scope, Ty::Rounding, "write `floor`, `ceil` or `nearest`, or a parameter holding one");
+        let mode = match &q.mode {
+            QuotaMode::Check => Some(QuotaModeC::Check),
+            QuotaMode::Enforce(keys) => {
+                let rank_scope = Scope { kind: Some(q.subject.kind), grade: GradeAccess::Allowed, nested: true };
+                let mut out = Vec::new();
+                for k in keys {
+                    let (c, t) = self.expr(&k.key, &rank_scope, None)?;
+                    if !matches!(t, Ty::Int | Ty::Number | Ty::Percent | Ty::Date | Ty::Enum(_) | Ty::Grade | Ty::Text | Ty::Bool) {
+                        let found = type_name(self, t);
+                        self.push(CheckError::TypeMismatch {
+                            expected: "a value with an order".into(),
+                            found,
+                            help: "rank by numbers, dates, grades or enumeration values".into(),
+                            src: self.sources.named(k.key.span.file),
+                            span: k.key.span.into(),
+                        });
+                        return None;
+                    }
+                    out.push((c, k.descending));
+                }
+                Some(QuotaModeC::Enforce(out))
+            }
+        };
+        let grade = grade?;
+        if matches!(mode, Some(QuotaModeC::Enforce(_))) && grade as usize + 1 >= self.grade_index.len() {
+            self.push(CheckError::BadQuota {
+                name: q.name.node.clone(),
+                grade: q.grade.node.clone(),
+                src: self.sources.named(q.grade.span.file),
+                span: q.grade.span.into(),
+            });
+            return None;
+        }
+        Some(QuotaInfo {
+            name: q.name.node.clone(),
+            grade,
+            kind: q.subject.kind,
+            filter: filter?,
+            grouping: grouping?,
+            ratio: ratio?,
+            base: base?,
+            rounding: rounding?,
+            mode: mode?,
+            cite: q.cite.as_ref().map(|c| c.node.clone()),
+            span: q.name.span,
+        })
+    }
+
+    fn report(&mut self, m: &Merged, blocks: &[Block]) -> Vec<ReportRowInfo> {
+        let Some(r) = &m.report else {
+            return blocks
+                .iter()
+                .map(|b| ReportRowInfo { label: b.name.clone(), kind: b.kind, filter: b.filter.clone() })
+                .collect();
+        };
+        r.rows
+            .iter()
+            .filter_map(|row| {
+                self.current = row.label.node.clone();
+                let filter = self.subject_filter(&row.subject, "report")?;
+                Some(ReportRowInfo { label: row.label.node.clone(), kind: row.subject.kind, filter })
+            })
+            .collect()
+    }
+
+    /// Resolves a record to one value per field: `like` first, then its own.
+    fn record(&mut self, r: &ast::Record, samples: &HashMap<String, (SubjectKind, Vec<Value>)>) -> Option<Vec<Value>> {
+        let schema = match r.kind {
+            SubjectKind::Member => self.member.clone(),
+            SubjectKind::Organisation => self.organisation.clone(),
+        };
+        let mut values: Vec<Value> = schema.fields.iter().map(|f| f.default.clone().unwrap_or(Value::None)).collect();
+        if let Some(like) = &r.like {
+            match samples.get(&like.node) {
+                Some((k, v)) if *k == r.kind => values = v.clone(),
+                _ => {
+                    let names: Vec<&str> = samples.iter().filter(|(_, (k, _))| *k == r.kind).map(|(n, _)| n.as_str()).collect();
+                    let help = match did_you_mean(&like.node, names.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("declare it first: `sample {}: {} {{ … }}`", like.node, r.kind.keyword()),
+                    };
+                    self.push(CheckError::UnknownName {
+                        what: "sample",
+                        name: like.node.clone(),
+                        help,
+                        src: self.sources.named(like.span.file),
+                        span: like.span.into(),
+                    });
+                    return None;
+                }
+            }
+        }
+        let mut ok = true;
+        for (name, e) in &r.fields {
+            let Some(slot) = schema.field(&name.node) else {
+                let names: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
+                let help = match did_you_mean(&name.node, names.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("a {} has the fields {}", r.kind.keyword(), names.join(", ")),
+                };
+                self.push(CheckError::UnknownName {
+                    what: "field",
+                    name: name.node.clone(),
+                    help,
+                    src: self.sources.named(name.span.file),
+                    span: name.span.into(),
+                });
+                ok = false;
+                continue;
+            };
+            let want = schema.fields[slot].ty;
+            if want == Ty::Org {
+                self.bad_call(name.span, "a test record cannot name an organisation".into(), "tests grade one record with the children given by grade".into());
+                ok = false;
+                continue;
+            }
+            match self.constant(e, Some(want), "a test value") {
+                Some((v, t)) if t == want || t == Ty::Null || (want == Ty::Number && t == Ty::Int) || (want == Ty::Percent && t == Ty::Number) => values[slot] = v,
+                Some((_, t)) => {
+                    let expected = type_name(self, want);
+                    let found = type_name(self, t);
+                    self.push(CheckError::TypeMismatch {
+                        expected,
+                        found,
+                        help: format!("`{}` is declared as {}", name.node, type_name(self, want)),
+                        src: self.sources.named(e.span.file),
+                        span: e.span.into(),
+                    });
+                    ok = false;
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some(values)
+    }
+
+    fn samples(&mut self, samples: &[ast::Sample]) -> HashMap<String, (SubjectKind, Vec<Value>)> {
+        let mut out = HashMap::new();
+        for s in samples {
+            if let Some(v) = self.record(&s.record, &out) {
+                out.insert(s.name.node.clone(), (s.record.kind, v));
+            }
+        }
+        out
+    }
+
+    fn test(&mut self, t: &ast::Test, samples: &HashMap<String, (SubjectKind, Vec<Value>)>, clauses: &[ClauseInfo]) -> Option<TestInfo> {
+        let record = self.record(&t.record, samples);
+        let mut children = Vec::new();
+        for c in &t.children {
+            let suborgs = match c.collection.node.as_str() {
+                "members" => false,
+                "suborgs" => true,
+                other => {
+                    self.push(CheckError::UnknownName {
+                        what: "collection",
+                        name: other.to_string(),
+                        help: "a test gives `members { … }` or `suborgs { … }`".into(),
+                        src: self.sources.named(c.collection.span.file),
+                        span: c.collection.span.into(),
+                    });
+                    continue;
+                }
+            };
+            if t.record.kind == SubjectKind::Member {
+                self.bad_call(c.collection.span, "a member has no children".into(), "give children only to an organisation".into());
+                continue;
+            }
+            for (g, n) in &c.counts {
+                let grade = match g {
+                    Some(code) => match self.grade(code) {
+                        Some(g) => Some(g),
+                        None => continue,
+                    },
+                    None => None,
+                };
+                children.push((suborgs, grade, n.node));
+            }
+        }
+        let expect = match &t.expect.grade {
+            Some(code) => Some(self.grade(code)?),
+            None => None,
+        };
+        let by = match &t.expect.by {
+            Some(name) => match clauses.iter().position(|c| c.name == name.node) {
+                Some(i) => Some(i),
+                None => {
+                    let help = match did_you_mean(&name.node, clauses.iter().map(|c| c.name.as_str())) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "`by` names the clause expected to decide".into(),
+                    };
+                    self.push(CheckError::UnknownName {
+                        what: "clause",
+                        name: name.node.clone(),
+                        help,
+                        src: self.sources.named(name.span.file),
+                        span: name.span.into(),
+                    });
+                    return None;
+                }
+            },
+            None => None,
+        };
+        Some(TestInfo {
+            name: t.name.node.clone(),
+            description: t.description.as_ref().map(|d| d.node.clone()),
+            kind: t.record.kind,
+            record: record?,
+            children,
+            expect,
+            by,
+            span: t.name.span,
+        })
+    }
+
+    /// Turns recorded reads of undecided grades into diagnostics that name
+    /// the cycle.
+    fn grade_order_problems(&mut self) {
+        for (reader, span) in std::mem::take(&mut self.grade_reads_own) {
+            self.push(CheckError::GradeCycle {
+                reading: "grade".into(),
+                cycle: format!("`{reader}` decides this grade, so it cannot read it (`{reader}` → `{reader}`)"),
+                src: self.sources.named(span.file),
+                span: span.into(),
+            });
+        }
+        for (reader, reading, span) in std::mem::take(&mut self.grade_reads_up) {
+            let via = self
+                .reads_child_grades
+                .iter()
+                .find(|(_, kind)| *kind == SubjectKind::Member || reading.starts_with("parent"))
+                .map(|(b, _)| b.clone());
+            let cycle = match via {
+                Some(block) => format!(
+                    "`{reader}` → `{reading}` → `{block}`, which reads the grades below it → `{reader}`"
+                ),
+                None => format!(
+                    "`{reader}` runs before the organisation above it is graded (`{reader}` → `{reading}` → later)"
+                ),
+            };
+            self.push(CheckError::GradeCycle { reading, cycle, src: self.sources.named(span.file), span: span.into() });
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! Reads a rules file and, through `extends`, every file it builds on.
+
+use std::path::{Component, Path, PathBuf};
+
+use miette::{Report, SourceSpan};
+
+use super::error::CheckError;
+use crate::source::{FileId, SourceMap};
+use crate::syntax::{self, ast};
+
+/// The files of an `extends` chain, base first.
+pub(super) type Chain = Vec<(FileId, ast::File)>;
+
+/// Loads `path` and what it extends. `None` when a file could not be read
+/// or parsed; the problems say why.
+pub(super) fn load_chain(path: &Path, sources: &mut SourceMap, problems: &mut Vec<Report>) -> Option<Chain> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            problems.push(miette::miette!(
+                code = "xeploai::check::unreadable",
+                help = "check the path; rules files end in .rules",
+                "cannot read rules file {}: {}",
+                path.display(),
+                e
+            ));
+            return None;
+        }
+    };
+    let mut chain = Vec::new();
+    let mut stack = Vec::new();
+    load_bytes(path, display_name(path), bytes, sources, problems, &mut chain, &mut stack).then_some(chain)
+}
+
+/// Loads rules given as text (REPL input, tests); `extends` is resolved
+/// against `dir`.
+pub(super) fn load_text(name: &str, dir: &Path, text: &str, sources: &mut SourceMap, problems: &mut Vec<Report>) -> Option<Chain> {
+    let mut chain = Vec::new();
+    let mut stack = Vec::new();
+    let path = dir.join(name);
+    load_bytes(&path, name.to_string(), text.as_bytes().to_vec(), sources, problems, &mut chain, &mut stack).then_some(chain)
+}
+
+fn load_bytes(
+    path: &Path,
+    name: String,
+    bytes: Vec<u8>,
+    sources: &mut SourceMap,
+    problems: &mut Vec<Report>,
+    chain: &mut Chain,
+    stack: &mut Vec<PathBuf>,
+) -> bool {
+    let text = match syntax::decode(&name, &bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            problems.push(Report::new(*e));
+            return false;
+        }
+    };
+    let id = sources.add(path, name, text);
+    let file = match syntax::parse(sources, id) {
+        Ok(f) => f,
+        Err(e) => {
+            problems.push(Report::new(*e));
+            return false;
+        }
+    };
+    stack.push(canonical(path));
+    let extends: Vec<_> = file
+        .decls
+        .iter()
+        .filter_map(|d| if let ast::Decl::Extends(p) = d { Some(p.clone()) } else { None })
+        .collect();
+    let mut ok = true;
+    for (i, target) in extends.iter().enumerate() {
+        let span = SourceSpan::from(target.span);
+        if i > 0 {
+            problems.push(Report::new(CheckError::Misplaced {
+                what: "a rules file can extend only one other file".into(),
+                help: "chain overlays instead: each file extends the one below it".into(),
+                src: sources.named(id),
+                span,
+            }));
+            ok = false;
+            continue;
+        }
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let base = normalise(&dir.join(&target.node));
+        if stack.contains(&canonical(&base)) {
+            let chain_names: Vec<String> =
+                stack.iter().chain(std::iter::once(&base)).map(|p| p.display().to_string()).collect();
+            problems.push(Report::new(CheckError::ExtendsCycle {
+                chain: chain_names.join(" → "),
+                src: sources.named(id),
+                span,
+            }));
+            ok = false;
+            continue;
+        }
+        match std::fs::read(&base) {
+            Ok(bytes) => {
+                let name = display_name(&base);
+                ok &= load_bytes(&base, name, bytes, sources, problems, chain, stack);
+            }
+            Err(e) => {
+                problems.push(Report::new(CheckError::ExtendsNotFound {
+                    path: base.display().to_string(),
+                    reason: e.to_string(),
+                    src: sources.named(id),
+                    span,
+                }));
+                ok = false;
+            }
+        }
+    }
+    stack.pop();
+    chain.push((id, file));
+    ok
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| normalise(path))
+}
+
+/// `rules/bac-giang/../2021.rules` → `rules/2021.rules`, without touching
+/// the file system.
+pub(crate) fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn display_name(path: &Path) -> String {
+    normalise(path).display().to_string()
+}

@@ -1,0 +1,427 @@
+//! Folds an `extends` chain into one set of declarations: an overlay
+//! overrides parameters, adds, replaces (`replace`) and removes (`remove`)
+//! items by name. Names of parameters, grading blocks, clauses, quotas,
+//! samples and tests share one namespace, so `remove NAME` is unambiguous.
+
+use std::collections::HashMap;
+
+use miette::Report;
+
+use super::error::CheckError;
+use super::load::Chain;
+use super::suggest::did_you_mean;
+use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::ast::*;
+
+#[derive(Debug, Default)]
+pub(super) struct Merged {
+    pub header: Option<(Header, Span)>,
+    pub grades: Option<(Vec<GradeDef>, Span)>,
+    pub enums: Vec<EnumDecl>,
+    pub member_items: Vec<SchemaItem>,
+    pub org_items: Vec<SchemaItem>,
+    pub member_span: Option<Span>,
+    pub org_span: Option<Span>,
+    pub params: Vec<Param>,
+    pub blocks: Vec<MergedBlock>,
+    pub quotas: Vec<Quota>,
+    pub report: Option<Report_>,
+    pub samples: Vec<Sample>,
+    pub tests: Vec<Test>,
+    pub first_file: Option<FileId>,
+}
+
+pub(super) type Report_ = crate::syntax::ast::Report;
+
+#[derive(Debug, Clone)]
+pub(super) struct MergedBlock {
+    pub name: Ident,
+    pub target: Subject,
+    pub clauses: Vec<Clause>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Param,
+    Block,
+    Clause,
+    Quota,
+    Sample,
+    Test,
+}
+
+impl Kind {
+    fn word(self) -> &'static str {
+        match self {
+            Kind::Param => "parameter",
+            Kind::Block => "grading block",
+            Kind::Clause => "clause",
+            Kind::Quota => "quota",
+            Kind::Sample => "sample",
+            Kind::Test => "test",
+        }
+    }
+}
+
+struct Merger<'a> {
+    sources: &'a SourceMap,
+    problems: &'a mut Vec<Report>,
+    out: Merged,
+    /// Every rule name in scope: its kind and where it was declared.
+    names: HashMap<String, (Kind, Span)>,
+}
+
+pub(super) fn merge(chain: Chain, sources: &SourceMap, problems: &mut Vec<Report>) -> Merged {
+    let mut m = Merger { sources, problems, out: Merged::default(), names: HashMap::new() };
+    m.out.first_file = chain.first().map(|(id, _)| *id);
+    for (index, (file, ast)) in chain.into_iter().enumerate() {
+        let overlay = index > 0;
+        for decl in ast.decls {
+            m.decl(decl, file, overlay);
+        }
+    }
+    m.out
+}
+
+impl Merger<'_> {
+    fn push(&mut self, e: CheckError) {
+        self.problems.push(Report::new(e));
+    }
+
+    fn where_(&self, span: Span) -> String {
+        let f = self.sources.get(span.file);
+        let line = f.text[..(span.start as usize).min(f.text.len())].matches('\n').count() + 1;
+        format!("{}:{}", f.name, line)
+    }
+
+    /// Declares a new name; reports a duplicate (same file) or a missing
+    /// `replace` (inherited) and returns false then.
+    fn declare(&mut self, name: &Ident, kind: Kind) -> bool {
+        if let Some((old_kind, old)) = self.names.get(&name.node).copied() {
+            if old.file == name.span.file {
+                self.push(CheckError::Duplicate {
+                    what: kind.word(),
+                    name: name.node.clone(),
+                    help: format!("the first is the {} at {}; rule names must be unique", old_kind.word(), self.where_(old)),
+                    src: self.sources.named(name.span.file),
+                    span: name.span.into(),
+                });
+            } else {
+                self.push(CheckError::NeedsReplace {
+                    what: old_kind.word(),
+                    name: name.node.clone(),
+                    base: self.where_(old),
+                    src: self.sources.named(name.span.file),
+                    span: name.span.into(),
+                });
+            }
+            return false;
+        }
+        self.names.insert(name.node.clone(), (kind, name.span));
+        true
+    }
+
+    /// Checks that `replace NAME` names an inherited item of this kind.
+    fn replacing(&mut self, name: &Ident, kind: Kind) -> bool {
+        match self.names.get(&name.node) {
+            Some((k, _)) if *k == kind => {
+                self.names.insert(name.node.clone(), (kind, name.span));
+                true
+            }
+            _ => {
+                self.unknown(name, kind, "to replace");
+                false
+            }
+        }
+    }
+
+    fn unknown(&mut self, name: &Ident, kind: Kind, purpose: &str) {
+        let candidates: Vec<&str> =
+            self.names.iter().filter(|(_, (k, _))| *k == kind).map(|(n, _)| n.as_str()).collect();
+        let help = match did_you_mean(&name.node, candidates.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("no {} of that name is declared {}", kind.word(), purpose),
+        };
+        let what = match kind {
+            Kind::Clause => "clause",
+            Kind::Block => "grading block",
+            Kind::Quota => "quota",
+            Kind::Param => "parameter",
+            Kind::Sample => "sample",
+            Kind::Test => "test",
+        };
+        self.push(CheckError::UnknownName {
+            what,
+            name: name.node.clone(),
+            help,
+            src: self.sources.named(name.span.file),
+            span: name.span.into(),
+        });
+    }
+
+    fn decl(&mut self, decl: Decl, file: FileId, overlay: bool) {
+        match decl {
+            Decl::Extends(_) => {}
+            Decl::Header(h) => {
+                let span = h.name.span;
+                match &mut self.out.header {
+                    Some((old, old_span)) if old_span.file == file => {
+                        let _ = old;
+                        self.push(CheckError::Misplaced {
+                            what: "a second `ruleset` header".into(),
+                            help: "a file has one header".into(),
+                            src: self.sources.named(file),
+                            span: span.into(),
+                        });
+                    }
+                    Some((old, old_span)) => {
+                        // An overlay's header renames; given entries override.
+                        old.name = h.name;
+                        if h.year.is_some() {
+                            old.year = h.year;
+                        }
+                        if h.review_date.is_some() {
+                            old.review_date = h.review_date;
+                        }
+                        if !h.sources.is_empty() {
+                            old.sources = h.sources;
+                        }
+                        *old_span = span;
+                    }
+                    None => self.out.header = Some((h, span)),
+                }
+            }
+            Decl::Grades(defs, span) => {
+                if self.out.grades.is_some() {
+                    self.push(CheckError::Misplaced {
+                        what: "grades are already declared".into(),
+                        help: "the grades are declared once, in the base file; an overlay keeps them".into(),
+                        src: self.sources.named(file),
+                        span: span.into(),
+                    });
+                } else {
+                    self.out.grades = Some((defs, span));
+                }
+            }
+            Decl::Enum(e) => {
+                if let Some(old) = self.out.enums.iter().find(|o| o.name.node == e.name.node) {
+                    let help = format!("the first is at {}", self.where_(old.name.span));
+                    self.push(CheckError::Duplicate {
+                        what: "enumeration",
+                        name: e.name.node.clone(),
+                        help,
+                        src: self.sources.named(file),
+                        span: e.name.span.into(),
+                    });
+                } else {
+                    self.out.enums.push(e);
+                }
+            }
+            Decl::Schema(s) => {
+                let (items, span) = match s.kind {
+                    SubjectKind::Member => (&mut self.out.member_items, &mut self.out.member_span),
+                    SubjectKind::Organisation => (&mut self.out.org_items, &mut self.out.org_span),
+                };
+                span.get_or_insert(s.span);
+                items.extend(s.items);
+            }
+            Decl::Param(p) => {
+                if let Some(i) = self.out.params.iter().position(|o| o.name.node == p.name.node) {
+                    if self.out.params[i].name.span.file == file {
+                        self.declare(&p.name, Kind::Param);
+                    } else {
+                        // An overlay sets a new value for an inherited parameter.
+                        let cite = p.cite.clone().or_else(|| self.out.params[i].cite.clone());
+                        self.out.params[i] = Param { cite, ..p };
+                    }
+                } else if self.declare(&p.name, Kind::Param) {
+                    self.out.params.push(p);
+                }
+            }
+            Decl::Grading(g) => self.grading(g, overlay),
+            Decl::Quota(q) => {
+                let ok = if q.replace { self.replacing(&q.name, Kind::Quota) } else { self.declare(&q.name, Kind::Quota) };
+                if ok {
+                    match self.out.quotas.iter().position(|o| o.name.node == q.name.node) {
+                        Some(i) => self.out.quotas[i] = q,
+                        None => self.out.quotas.push(q),
+                    }
+                }
+            }
+            Decl::Report(r) => {
+                if self.out.report.is_some() && !r.replace {
+                    let old = self.out.report.as_ref().map(|o| o.span).unwrap_or_default();
+                    self.push(CheckError::NeedsReplace {
+                        what: "report",
+                        name: "report".into(),
+                        base: self.where_(old),
+                        src: self.sources.named(file),
+                        span: r.span.into(),
+                    });
+                } else {
+                    self.out.report = Some(r);
+                }
+            }
+            Decl::Sample(s) => {
+                let ok = if s.replace { self.replacing(&s.name, Kind::Sample) } else { self.declare(&s.name, Kind::Sample) };
+                if ok {
+                    match self.out.samples.iter().position(|o| o.name.node == s.name.node) {
+                        Some(i) => self.out.samples[i] = s,
+                        None => self.out.samples.push(s),
+                    }
+                }
+            }
+            Decl::Test(t) => {
+                let ok = if t.replace { self.replacing(&t.name, Kind::Test) } else { self.declare(&t.name, Kind::Test) };
+                if ok {
+                    match self.out.tests.iter().position(|o| o.name.node == t.name.node) {
+                        Some(i) => self.out.tests[i] = t,
+                        None => self.out.tests.push(t),
+                    }
+                }
+            }
+            Decl::Remove(name) => self.remove_top(&name),
+        }
+    }
+
+    fn remove_top(&mut self, name: &Ident) {
+        let Some((kind, _)) = self.names.get(&name.node).copied() else {
+            let candidates: Vec<String> = self.names.keys().cloned().collect();
+            let help = match did_you_mean(&name.node, candidates.iter().map(|s| s.as_str())) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "`remove` takes the name of an inherited parameter, grading block, clause, quota, sample or test".into(),
+            };
+            self.push(CheckError::UnknownName {
+                what: "rule",
+                name: name.node.clone(),
+                help,
+                src: self.sources.named(name.span.file),
+                span: name.span.into(),
+            });
+            return;
+        };
+        self.names.remove(&name.node);
+        let n = &name.node;
+        match kind {
+            Kind::Param => self.out.params.retain(|p| &p.name.node != n),
+            Kind::Block => {
+                if let Some(b) = self.out.blocks.iter().find(|b| &b.name.node == n) {
+                    for c in &b.clauses {
+                        self.names.remove(&c.name.node);
+                    }
+                }
+                self.out.blocks.retain(|b| &b.name.node != n);
+            }
+            Kind::Clause => {
+                for b in &mut self.out.blocks {
+                    b.clauses.retain(|c| &c.name.node != n);
+                }
+            }
+            Kind::Quota => self.out.quotas.retain(|q| &q.name.node != n),
+            Kind::Sample => self.out.samples.retain(|s| &s.name.node != n),
+            Kind::Test => self.out.tests.retain(|t| &t.name.node != n),
+        }
+    }
+
+    fn grading(&mut self, g: Grading, overlay: bool) {
+        let existing = self.out.blocks.iter().position(|b| b.name.node == g.name.node);
+        let index = match (&g.target, existing) {
+            (Some(target), None) => {
+                if g.replace {
+                    self.unknown(&g.name, Kind::Block, "to replace");
+                    return;
+                }
+                if !self.declare(&g.name, Kind::Block) {
+                    return;
+                }
+                self.out.blocks.push(MergedBlock { name: g.name.clone(), target: target.clone(), clauses: Vec::new(), span: g.span });
+                self.out.blocks.len() - 1
+            }
+            (Some(target), Some(i)) => {
+                if !g.replace {
+                    self.declare(&g.name, Kind::Block);
+                    return;
+                }
+                for c in std::mem::take(&mut self.out.blocks[i].clauses) {
+                    self.names.remove(&c.name.node);
+                }
+                self.out.blocks[i] = MergedBlock { name: g.name.clone(), target: target.clone(), clauses: Vec::new(), span: g.span };
+                i
+            }
+            (None, Some(i)) => i,
+            (None, None) => {
+                if overlay {
+                    self.unknown(&g.name, Kind::Block, "to change");
+                } else {
+                    self.push(CheckError::Misplaced {
+                        what: format!("grading block `{}` says neither `for member` nor `for organisation`", g.name.node),
+                        help: "write `grading NAME for member { … }` or `grading NAME for organisation where kind == … { … }`".into(),
+                        src: self.sources.named(g.name.span.file),
+                        span: g.name.span.into(),
+                    });
+                }
+                return;
+            }
+        };
+        for item in g.items {
+            match item {
+                GradingItem::Remove(name) => {
+                    let pos = self.out.blocks[index].clauses.iter().position(|c| c.name.node == name.node);
+                    match pos {
+                        Some(p) => {
+                            self.out.blocks[index].clauses.remove(p);
+                            self.names.remove(&name.node);
+                        }
+                        None => self.unknown(&name, Kind::Clause, "in this block"),
+                    }
+                }
+                GradingItem::Clause(c) => self.clause(index, c),
+            }
+        }
+    }
+
+    fn clause(&mut self, block: usize, c: Clause) {
+        let clauses = &self.out.blocks[block].clauses;
+        let existing = clauses.iter().position(|o| o.name.node == c.name.node);
+        if c.replace {
+            let Some(pos) = existing else {
+                self.unknown(&c.name, Kind::Clause, "in this block to replace");
+                return;
+            };
+            self.names.insert(c.name.node.clone(), (Kind::Clause, c.name.span));
+            if c.placement.is_some() {
+                self.out.blocks[block].clauses.remove(pos);
+                self.place(block, c);
+            } else {
+                self.out.blocks[block].clauses[pos] = c;
+            }
+            return;
+        }
+        if !self.declare(&c.name, Kind::Clause) {
+            return;
+        }
+        self.place(block, c);
+    }
+
+    /// Inserts a new clause: where `before`/`after` says, else a deciding
+    /// clause goes before the first `otherwise` and a cap at the end.
+    fn place(&mut self, block: usize, c: Clause) {
+        let clauses = &self.out.blocks[block].clauses;
+        let pos = match &c.placement {
+            Some(Placement::Before(t)) | Some(Placement::After(t)) => {
+                match clauses.iter().position(|o| o.name.node == t.node) {
+                    Some(p) => p + usize::from(matches!(c.placement, Some(Placement::After(_)))),
+                    None => {
+                        let t = t.clone();
+                        self.unknown(&t, Kind::Clause, "in this block");
+                        return;
+                    }
+                }
+            }
+            None if matches!(c.body, ClauseBody::Cap { .. }) => clauses.len(),
+            None => clauses.iter().position(|o| matches!(o.body, ClauseBody::Otherwise { .. })).unwrap_or(clauses.len()),
+        };
+        self.out.blocks[block].clauses.insert(pos, c);
+    }
+}

@@ -1,0 +1,110 @@
+//! Stage 2, check: AST → [`Program`].
+//!
+//! Loads the `extends` chain, merges it, resolves every name to a slot,
+//! checks types, the clause order, the evaluation order (no rule may read a
+//! grade not decided yet) and the quotas. All problems of the files are
+//! reported together as miette diagnostics; warnings do not block.
+
+mod compile;
+mod error;
+mod expr;
+mod load;
+mod merge;
+mod suggest;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use miette::Report;
+
+pub use error::CheckError;
+pub(crate) use load::normalise;
+pub use suggest::did_you_mean;
+
+use crate::program::*;
+use crate::source::{SourceMap, Span};
+use crate::syntax::ast::SubjectKind;
+
+/// A program that passed the checker, with any warnings.
+#[derive(Debug)]
+pub struct Checked {
+    pub program: Program,
+    pub warnings: Vec<Report>,
+}
+
+/// A rules file the checker refused: every problem found (errors and
+/// warnings), and the sources they point into.
+#[derive(Debug)]
+pub struct Rejected {
+    pub problems: Vec<Report>,
+    pub sources: SourceMap,
+}
+
+impl Rejected {
+    pub fn errors(&self) -> usize {
+        self.problems.iter().filter(|p| !is_warning(p)).count()
+    }
+}
+
+pub fn is_warning(r: &Report) -> bool {
+    matches!(r.severity(), Some(miette::Severity::Warning) | Some(miette::Severity::Advice))
+}
+
+/// Loads, merges and checks a rules file and what it extends.
+pub fn check_file(path: &Path) -> Result<Checked, Rejected> {
+    let mut sources = SourceMap::default();
+    let mut problems = Vec::new();
+    match load::load_chain(path, &mut sources, &mut problems) {
+        Some(chain) => finish(chain, sources, problems),
+        None => Err(Rejected { problems, sources }),
+    }
+}
+
+/// Checks rules given as text; `extends` paths are relative to `dir`.
+pub fn check_text(name: &str, dir: &Path, text: &str) -> Result<Checked, Rejected> {
+    let mut sources = SourceMap::default();
+    let mut problems = Vec::new();
+    match load::load_text(name, dir, text, &mut sources, &mut problems) {
+        Some(chain) => finish(chain, sources, problems),
+        None => Err(Rejected { problems, sources }),
+    }
+}
+
+fn finish(chain: load::Chain, sources: SourceMap, mut problems: Vec<Report>) -> Result<Checked, Rejected> {
+    let merged = merge::merge(chain, &sources, &mut problems);
+    let program = {
+        let mut c = Compiler::new(&sources, &mut problems);
+        c.program(merged)
+    };
+    let has_errors = problems.iter().any(|p| !is_warning(p));
+    match program {
+        Some(mut program) if !has_errors => {
+            program.sources = sources;
+            Ok(Checked { program, warnings: problems })
+        }
+        _ => Err(Rejected { problems, sources }),
+    }
+}
+
+/// Compiler state while one merged program is checked.
+pub(crate) struct Compiler<'a> {
+    sources: &'a SourceMap,
+    problems: &'a mut Vec<Report>,
+    grade_index: HashMap<String, u8>,
+    enums: Vec<EnumInfo>,
+    /// Enumeration value name → (enum, index) for every enum that has it.
+    variants: HashMap<String, Vec<(u16, u16)>>,
+    member: SchemaInfo,
+    organisation: SchemaInfo,
+    params: Vec<ParamInfo>,
+    review_date: i32,
+    memo_slots: usize,
+    /// The grading block or rule being compiled, for messages.
+    current: String,
+    /// (block, kind of children whose grades it reads)
+    reads_child_grades: Vec<(String, SubjectKind)>,
+    /// (reader, text read, span): `organisation.grade` and the like.
+    grade_reads_up: Vec<(String, String, Span)>,
+    /// (reader, span): an entity's rules reading its own grade.
+    grade_reads_own: Vec<(String, Span)>,
+}

@@ -1,0 +1,378 @@
+//! Stage 3, data: a dataset folder → [`Dataset`], validated against the
+//! schemas the rules declare.
+//!
+//! A folder holds `organisations.csv` and `members.csv` (or `.json` arrays
+//! of objects). Headers are matched to fields through the schema's column
+//! names (Vietnamese or English); every bad value is reported with file,
+//! row and column, and nothing is graded while any problem remains.
+
+mod column;
+mod error;
+mod parse;
+mod read;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub use column::Column;
+pub use error::{DataError, DataErrors, Problem};
+
+use crate::program::{Program, SchemaInfo, Ty};
+use crate::syntax::ast::SubjectKind;
+use crate::value::Value;
+use read::RawTable;
+
+/// The records of one kind of entity, one column per schema field.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    /// The line each record came from (0 for records built in memory).
+    pub lines: Vec<u32>,
+    pub file: String,
+}
+
+impl Table {
+    pub fn new(schema: &SchemaInfo, file: &str) -> Table {
+        Table { columns: schema.fields.iter().map(|f| Column::new(f.ty)).collect(), lines: Vec::new(), file: file.to_string() }
+    }
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+    pub fn push(&mut self, values: &[Value], line: u32) {
+        for (c, v) in self.columns.iter_mut().zip(values) {
+            c.push(v);
+        }
+        self.lines.push(line);
+    }
+}
+
+/// Children of each organisation, in compressed rows: the children of `o`
+/// are `items[starts[o]..starts[o + 1]]`.
+#[derive(Debug, Clone, Default)]
+pub struct Children {
+    starts: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Children {
+    /// Groups `parent_of[i]` (u32::MAX = none) into per-parent lists, in
+    /// index order.
+    pub fn build(parents: usize, parent_of: impl Iterator<Item = u32> + Clone) -> Children {
+        let mut counts = vec![0u32; parents + 1];
+        for p in parent_of.clone() {
+            if (p as usize) < parents {
+                counts[p as usize + 1] += 1;
+            }
+        }
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        let starts = counts.clone();
+        let mut fill = counts;
+        let mut items = vec![0u32; *starts.last().unwrap_or(&0) as usize];
+        for (i, p) in parent_of.enumerate() {
+            if (p as usize) < parents {
+                items[fill[p as usize] as usize] = i as u32;
+                fill[p as usize] += 1;
+            }
+        }
+        Children { starts, items }
+    }
+    #[inline]
+    pub fn of(&self, o: u32) -> &[u32] {
+        let o = o as usize;
+        match (self.starts.get(o), self.starts.get(o + 1)) {
+            (Some(&s), Some(&e)) => &self.items[s as usize..e as usize],
+            _ => &[],
+        }
+    }
+}
+
+/// A validated dataset: members and organisations with the tree built.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub dir: PathBuf,
+    pub members: Table,
+    pub organisations: Table,
+    /// Organisation of each member.
+    pub member_org: Vec<u32>,
+    /// Parent of each organisation (`u32::MAX` for a root).
+    pub org_parent: Vec<u32>,
+    pub org_members: Children,
+    pub org_children: Children,
+    /// Organisations, every child before its parent.
+    pub bottom_up: Vec<u32>,
+}
+
+impl Dataset {
+    pub fn table(&self, kind: SubjectKind) -> &Table {
+        match kind {
+            SubjectKind::Member => &self.members,
+            SubjectKind::Organisation => &self.organisations,
+        }
+    }
+    pub fn len(&self, kind: SubjectKind) -> usize {
+        self.table(kind).len()
+    }
+    /// Finds an entity by its id, organisations first.
+    pub fn find(&self, program: &Program, id: &str) -> Option<(SubjectKind, u32)> {
+        let id = crate::source::nfc(id.trim());
+        for kind in [SubjectKind::Organisation, SubjectKind::Member] {
+            let col = &self.table(kind).columns[program.schema(kind).id];
+            if let Some(i) = (0..self.len(kind)).find(|&i| col.text(i) == id) {
+                return Some((kind, i as u32));
+            }
+        }
+        None
+    }
+    pub fn id<'a>(&'a self, program: &Program, kind: SubjectKind, i: u32) -> &'a str {
+        self.table(kind).columns[program.schema(kind).id].text(i as usize)
+    }
+    pub fn name<'a>(&'a self, program: &Program, kind: SubjectKind, i: u32) -> &'a str {
+        self.table(kind).columns[program.schema(kind).name].text(i as usize)
+    }
+
+    /// Builds the tree from tables whose link columns already hold indexes.
+    /// Fails with the organisations on a cycle.
+    pub fn assemble(program: &Program, dir: PathBuf, members: Table, organisations: Table) -> Result<Dataset, Vec<u32>> {
+        let n = organisations.len();
+        let member_org: Vec<u32> =
+            (0..members.len()).map(|i| members.columns[program.member.link].org(i).unwrap_or(u32::MAX)).collect();
+        let org_parent: Vec<u32> =
+            (0..n).map(|i| organisations.columns[program.organisation.link].org(i).unwrap_or(u32::MAX)).collect();
+        let org_members = Children::build(n, member_org.iter().copied());
+        let org_children = Children::build(n, org_parent.iter().copied());
+        // Post-order without recursion: a child is listed before its parent.
+        let mut bottom_up = Vec::with_capacity(n);
+        let mut stack: Vec<(u32, usize)> = Vec::new();
+        for root in (0..n as u32).filter(|&o| org_parent[o as usize] == u32::MAX) {
+            stack.push((root, 0));
+            while let Some((o, next)) = stack.pop() {
+                let kids = org_children.of(o);
+                if next < kids.len() {
+                    stack.push((o, next + 1));
+                    stack.push((kids[next], 0));
+                } else {
+                    bottom_up.push(o);
+                }
+            }
+        }
+        if bottom_up.len() < n {
+            let mut reached = vec![false; n];
+            for &o in &bottom_up {
+                reached[o as usize] = true;
+            }
+            return Err((0..n as u32).filter(|&o| !reached[o as usize]).collect());
+        }
+        Ok(Dataset { dir, members, organisations, member_org, org_parent, org_members, org_children, bottom_up })
+    }
+}
+
+/// Loads and validates the dataset in `dir` against the program's schemas.
+pub fn load_dir(program: &Program, dir: &Path) -> Result<Dataset, DataErrors> {
+    let mut errors = Vec::new();
+    let parsers = parse::Parsers::new(program);
+    let raw_orgs = read::read_table(dir, "organisations", &mut errors);
+    let raw_members = read::read_table(dir, "members", &mut errors);
+    let (Some(raw_orgs), Some(raw_members)) = (raw_orgs, raw_members) else {
+        return Err(DataErrors(errors));
+    };
+    let (mut orgs, org_refs) = typed(program, &program.organisation, &raw_orgs, &parsers, &mut errors);
+    let (mut members, member_refs) = typed(program, &program.member, &raw_members, &parsers, &mut errors);
+    let org_ids = index_ids(&orgs, program.organisation.id, &mut errors);
+    index_ids(&members, program.member.id, &mut errors);
+    resolve(&mut orgs, program.organisation.link, org_refs, &org_ids, &mut errors);
+    resolve(&mut members, program.member.link, member_refs, &org_ids, &mut errors);
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| (a.file != raw_orgs.file, a.row).cmp(&(b.file != raw_orgs.file, b.row)));
+        return Err(DataErrors(errors));
+    }
+    let cycles = cycle_errors(program, &orgs);
+    if !cycles.is_empty() {
+        return Err(DataErrors(cycles));
+    }
+    Dataset::assemble(program, dir.to_path_buf(), members, orgs)
+        .map_err(|_| DataErrors(cycle_errors(program, &Table::new(&program.organisation, &raw_orgs.file))))
+}
+
+/// Org references by (row, column header, id text), resolved later.
+type Refs = Vec<(usize, String, String)>;
+
+/// Parses every cell into its field's type.
+fn typed(program: &Program, schema: &SchemaInfo, raw: &RawTable, parsers: &parse::Parsers, errors: &mut Vec<DataError>) -> (Table, Refs) {
+    let mut table = Table::new(schema, &raw.file);
+    let mut refs = Vec::new();
+    let _ = program;
+    // Which header cell gives each field.
+    let lower: Vec<String> = raw.header.iter().map(|h| h.to_lowercase()).collect();
+    let mut source: Vec<Option<usize>> = Vec::with_capacity(schema.fields.len());
+    for f in &schema.fields {
+        let mut found: Option<usize> = None;
+        for col in &f.columns {
+            let want = col.to_lowercase();
+            if let Some(pos) = lower.iter().position(|h| *h == want) {
+                match found {
+                    Some(first) if first != pos => errors.push(DataError {
+                        file: raw.file.clone(),
+                        row: Some(1),
+                        column: Some(raw.header[pos].clone()),
+                        problem: Problem::DuplicateColumn { field: f.name.clone(), other: raw.header[first].clone() },
+                    }),
+                    _ => found = Some(pos),
+                }
+            }
+        }
+        if found.is_none() && f.default.is_none() && !f.optional {
+            errors.push(DataError {
+                file: raw.file.clone(),
+                row: Some(1),
+                column: None,
+                problem: Problem::MissingColumn {
+                    field: f.name.clone(),
+                    accepted: f.columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(" or "),
+                },
+            });
+        }
+        source.push(found);
+    }
+    let mut values = vec![Value::None; schema.fields.len()];
+    for row in &raw.rows {
+        if row.cells.len() != raw.header.len() {
+            errors.push(DataError {
+                file: raw.file.clone(),
+                row: Some(row.line),
+                column: None,
+                problem: Problem::CellCount { found: row.cells.len(), expected: raw.header.len() },
+            });
+            continue;
+        }
+        for (slot, f) in schema.fields.iter().enumerate() {
+            let col_name = || source[slot].map(|c| raw.header[c].clone()).or_else(|| Some(f.name.clone()));
+            let cell = match source[slot] {
+                Some(c) => match &row.cells[c] {
+                    Ok(text) => text.as_str(),
+                    Err(()) => {
+                        errors.push(DataError { file: raw.file.clone(), row: Some(row.line), column: col_name(), problem: Problem::NotUtf8 });
+                        values[slot] = Value::None;
+                        continue;
+                    }
+                },
+                None => "",
+            };
+            values[slot] = if cell.is_empty() {
+                match (&f.default, f.optional) {
+                    (Some(d), _) => d.clone(),
+                    (None, true) => Value::None,
+                    (None, false) => {
+                        errors.push(DataError {
+                            file: raw.file.clone(),
+                            row: Some(row.line),
+                            column: col_name(),
+                            problem: Problem::MissingValue { field: f.name.clone() },
+                        });
+                        Value::None
+                    }
+                }
+            } else {
+                match parsers.parse(f.ty, cell) {
+                    Ok(v) if f.ty == Ty::Org => {
+                        refs.push((table.len(), col_name().unwrap_or_default(), cell.to_string()));
+                        let _ = v;
+                        Value::None
+                    }
+                    Ok(v) => v,
+                    Err(expected) => {
+                        errors.push(DataError {
+                            file: raw.file.clone(),
+                            row: Some(row.line),
+                            column: col_name(),
+                            problem: Problem::WrongType { value: cell.to_string(), expected },
+                        });
+                        Value::None
+                    }
+                }
+            };
+        }
+        table.push(&values, row.line as u32);
+    }
+    (table, refs)
+}
+
+/// Id → index; reports duplicates.
+fn index_ids(table: &Table, id_slot: usize, errors: &mut Vec<DataError>) -> HashMap<String, u32> {
+    let mut ids: HashMap<String, u32> = HashMap::with_capacity(table.len());
+    let col = &table.columns[id_slot];
+    for i in 0..table.len() {
+        let id = col.text(i);
+        if id.is_empty() {
+            continue;
+        }
+        if let Some(&first) = ids.get(id) {
+            errors.push(DataError {
+                file: table.file.clone(),
+                row: Some(table.lines[i] as usize),
+                column: None,
+                problem: Problem::DuplicateId { id: id.to_string(), first_row: table.lines[first as usize] as usize },
+            });
+        } else {
+            ids.insert(id.to_string(), i as u32);
+        }
+    }
+    ids
+}
+
+fn resolve(table: &mut Table, link: usize, refs: Refs, org_ids: &HashMap<String, u32>, errors: &mut Vec<DataError>) {
+    for (row, column, id) in refs {
+        match org_ids.get(&id) {
+            Some(&o) => table.columns[link].set_org(row, o),
+            None => errors.push(DataError {
+                file: table.file.clone(),
+                row: Some(table.lines[row] as usize),
+                column: Some(column),
+                problem: Problem::UnknownOrganisation { id },
+            }),
+        }
+    }
+}
+
+/// One error per cycle in the parent links, on the row of its first
+/// member, naming the whole circle.
+fn cycle_errors(program: &Program, orgs: &Table) -> Vec<DataError> {
+    let n = orgs.len();
+    let link = &orgs.columns[program.organisation.link];
+    let ids = &orgs.columns[program.organisation.id];
+    // 0 = unvisited, 1 = on the current walk, 2 = done.
+    let mut state = vec![0u8; n];
+    let mut errors = Vec::new();
+    for start in 0..n {
+        let mut walk = Vec::new();
+        let mut o = start;
+        while state[o] == 0 {
+            state[o] = 1;
+            walk.push(o);
+            match link.org(o) {
+                Some(p) => o = p as usize,
+                None => break,
+            }
+        }
+        if state[o] == 1 {
+            if let Some(pos) = walk.iter().position(|&w| w == o) {
+                let circle: Vec<&str> = walk[pos..].iter().chain(std::iter::once(&o)).map(|&w| ids.text(w)).collect();
+                let first = *walk[pos..].iter().min().unwrap_or(&o);
+                errors.push(DataError {
+                    file: orgs.file.clone(),
+                    row: Some(orgs.lines[first] as usize),
+                    column: None,
+                    problem: Problem::Cycle { path: circle.join(" → ") },
+                });
+            }
+        }
+        for w in walk {
+            state[w] = 2;
+        }
+    }
+    errors
+}

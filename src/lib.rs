@@ -1,0 +1,33 @@
+//! # xeploai
+//!
+//! A rules engine for the annual review and grading (*kiểm điểm, đánh giá,
+//! xếp loại chất lượng*) of party organisations and party members.
+//!
+//! ```text
+//! rules text ──syntax──▶ AST ──check──▶ Program ──eval(Dataset)──▶ Outcome ──▶ report / explain
+//! data folder ──data──▶ Dataset (validated against the Program's schemas) ─┘
+//! ```
+//!
+//! Each stage is a public function:
+//!
+//! ```no_run
+//! use std::path::Path;
+//! let checked = xeploai::check::check_file(Path::new("rules/2021.rules")).expect("rules check");
+//! let program = checked.program;
+//! let data = xeploai::data::load_dir(&program, Path::new("examples/yen-the-2021")).expect("data is valid");
+//! let outcome = xeploai::eval::grade(&program, &data, &program.default_params()).expect("grading");
+//! let summary = xeploai::report::summary(&program, &data, &outcome);
+//! assert_eq!(summary.rows.len(), 3);
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod check;
+pub mod data;
+
+
+
+pub mod program;
+
+pub mod source;
+pub mod syntax;
+pub mod value;

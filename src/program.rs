@@ -1,0 +1,330 @@
+//! The checked, compiled form of a rules file: what the evaluator runs.
+//! Every name is resolved to an index (field slot, parameter, clause), so
+//! evaluating a record needs no hashing or string comparison.
+
+use crate::source::{SourceMap, Span};
+use crate::syntax::ast::{BinOp, SubjectKind};
+use crate::value::{Rounding, Value};
+
+/// Static types of the language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ty {
+    Bool,
+    Int,
+    Number,
+    Percent,
+    Date,
+    Text,
+    Enum(u16),
+    Grade,
+    GradeSet,
+    Rounding,
+    /// A reference to an organisation.
+    Org,
+    /// The type of `none`: compares with anything.
+    Null,
+}
+
+impl Ty {
+    pub fn is_numeric(self) -> bool {
+        matches!(self, Ty::Int | Ty::Number | Ty::Percent)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub name: String,
+    pub year: i64,
+    pub review_date: i32,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GradeInfo {
+    pub code: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumInfo {
+    pub name: String,
+    /// (name, label), best first.
+    pub variants: Vec<(String, Option<String>)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldInfo {
+    pub name: String,
+    pub ty: Ty,
+    pub optional: bool,
+    pub default: Option<Value>,
+    /// Column headers accepted for this field, first = canonical.
+    pub columns: Vec<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct LetInfo {
+    pub name: String,
+    pub ty: Ty,
+    pub expr: CExpr,
+    pub span: Span,
+}
+
+/// The fields of one kind of entity, and where the built-in ones are.
+#[derive(Debug, Clone, Default)]
+pub struct SchemaInfo {
+    pub fields: Vec<FieldInfo>,
+    pub lets: Vec<LetInfo>,
+    pub id: usize,
+    pub name: usize,
+    /// member: `organisation`; organisation: `parent`.
+    pub link: usize,
+    /// organisation only: `kind`.
+    pub kind: usize,
+}
+
+impl SchemaInfo {
+    pub fn field(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name == name)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ParamInfo {
+    pub name: String,
+    pub ty: Ty,
+    pub value: Value,
+    pub cite: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub name: String,
+    pub kind: SubjectKind,
+    pub filter: Option<CExpr>,
+    /// Deciding clauses (not graded, grade, otherwise) in order.
+    pub decisions: Vec<usize>,
+    /// Caps, all applied after the decision.
+    pub caps: Vec<usize>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClauseKind {
+    NotGraded(String),
+    Grade(u8),
+    Cap(u8),
+    Otherwise(u8),
+}
+
+#[derive(Debug, Clone)]
+pub struct ClauseInfo {
+    pub name: String,
+    pub block: usize,
+    pub kind: ClauseKind,
+    pub label: Option<String>,
+    pub when: Option<CExpr>,
+    pub cite: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum GroupingC {
+    All,
+    Parent,
+    /// Nearest strict ancestor organisation matching the filter (for a
+    /// member: its own organisation first).
+    Ancestor(CExpr),
+    By(CExpr),
+}
+
+#[derive(Debug, Clone)]
+pub enum QuotaModeC {
+    Check,
+    /// Ranking keys, each descending or not; ties broken by id.
+    Enforce(Vec<(CExpr, bool)>),
+}
+
+#[derive(Debug, Clone)]
+pub struct QuotaInfo {
+    pub name: String,
+    pub grade: u8,
+    pub kind: SubjectKind,
+    pub filter: Option<CExpr>,
+    pub grouping: GroupingC,
+    pub ratio: CExpr,
+    pub base: CExpr,
+    pub rounding: CExpr,
+    pub mode: QuotaModeC,
+    pub cite: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReportRowInfo {
+    pub label: String,
+    pub kind: SubjectKind,
+    pub filter: Option<CExpr>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TestInfo {
+    pub name: String,
+    pub description: Option<String>,
+    pub kind: SubjectKind,
+    /// One value per schema field (`None` where the test gives none).
+    pub record: Vec<Value>,
+    /// (collection is suborgs, grade or not graded, count)
+    pub children: Vec<(bool, Option<u8>, u32)>,
+    pub expect: Option<u8>,
+    pub by: Option<usize>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Collection {
+    /// Direct members of the organisation.
+    Members,
+    /// Direct sub-organisations.
+    Suborgs,
+    /// Members of the organisation and of every organisation under it.
+    AllMembers,
+}
+
+impl Collection {
+    pub fn element(self) -> SubjectKind {
+        match self {
+            Collection::Suborgs => SubjectKind::Organisation,
+            _ => SubjectKind::Member,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggFunc {
+    Count,
+    Share,
+    All,
+    Any,
+    Sum,
+    Min,
+    Max,
+}
+
+#[derive(Debug, Clone)]
+pub struct Aggregate {
+    pub func: AggFunc,
+    pub coll: Collection,
+    /// Skip children without a grade.
+    pub graded_only: bool,
+    /// The condition (count, share, all, any) or the value (sum, min, max).
+    pub arg: Option<CExpr>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Func {
+    Months,
+    Days,
+}
+
+/// A compiled expression. Field reads are slots in the current entity's
+/// schema; the checker guarantees the types fit.
+#[derive(Debug, Clone)]
+pub enum CExpr {
+    Const(Value),
+    Field(u16),
+    /// Read at run time, so `--set` needs no recompilation.
+    Param(u16),
+    /// The grade of the current entity (inside aggregates and rankings).
+    Grade,
+    /// A field of the organisation `base` refers to.
+    OrgField(Box<CExpr>, u16),
+    Not(Box<CExpr>),
+    Neg(Box<CExpr>),
+    Bin(BinOp, Ty, Box<CExpr>, Box<CExpr>),
+    InList(Box<CExpr>, Vec<CExpr>),
+    InSet(Box<CExpr>, Box<CExpr>),
+    /// An aggregate; top-level ones are computed once per organisation.
+    Agg(Box<Aggregate>, Option<u16>),
+    Call(Func, Vec<CExpr>),
+}
+
+/// A checked rules file, with everything it extends merged in.
+#[derive(Debug, Clone)]
+pub struct Program {
+    pub sources: SourceMap,
+    pub header: Header,
+    pub grades: Vec<GradeInfo>,
+    pub enums: Vec<EnumInfo>,
+    pub member: SchemaInfo,
+    pub organisation: SchemaInfo,
+    pub params: Vec<ParamInfo>,
+    pub blocks: Vec<Block>,
+    pub clauses: Vec<ClauseInfo>,
+    pub quotas: Vec<QuotaInfo>,
+    pub report: Vec<ReportRowInfo>,
+    pub tests: Vec<TestInfo>,
+    /// Number of memoised (top-level) aggregates.
+    pub memo_slots: usize,
+}
+
+impl Program {
+    pub fn schema(&self, kind: SubjectKind) -> &SchemaInfo {
+        match kind {
+            SubjectKind::Member => &self.member,
+            SubjectKind::Organisation => &self.organisation,
+        }
+    }
+    pub fn grade_code(&self, g: u8) -> &str {
+        self.grades.get(g as usize).map(|g| g.code.as_str()).unwrap_or("?")
+    }
+    pub fn grade_index(&self, code: &str) -> Option<u8> {
+        self.grades.iter().position(|g| g.code == code).map(|i| i as u8)
+    }
+    pub fn param_index(&self, name: &str) -> Option<usize> {
+        self.params.iter().position(|p| p.name == name)
+    }
+    pub fn clause_index(&self, name: &str) -> Option<usize> {
+        self.clauses.iter().position(|c| c.name == name)
+    }
+    /// The parameter values as declared (before any `--set`).
+    pub fn default_params(&self) -> Vec<Value> {
+        self.params.iter().map(|p| p.value.clone()).collect()
+    }
+    /// A value as the rules would write it.
+    pub fn show_value(&self, v: &Value, ty: Ty) -> String {
+        match v {
+            Value::None => "none".into(),
+            Value::Bool(b) => b.to_string(),
+            Value::Num(r) if ty == Ty::Percent => {
+                let pct = r.checked_mul(crate::value::Rat::int(100)).unwrap_or(*r);
+                format!("{pct}%")
+            }
+            Value::Num(r) => r.to_string(),
+            Value::Date(d) => crate::value::format_date(*d),
+            Value::Text(t) => format!("{t:?}"),
+            Value::Enum(i) => match ty {
+                Ty::Enum(e) => self
+                    .enums
+                    .get(e as usize)
+                    .and_then(|e| e.variants.get(*i as usize))
+                    .map(|v| v.0.clone())
+                    .unwrap_or_else(|| i.to_string()),
+                _ => i.to_string(),
+            },
+            Value::Grade(g) => self.grade_code(*g).to_string(),
+            Value::GradeSet(mask) => {
+                let codes: Vec<&str> =
+                    (0..self.grades.len()).filter(|i| mask & (1 << i) != 0).map(|i| self.grade_code(i as u8)).collect();
+                format!("[{}]", codes.join(", "))
+            }
+            Value::Rounding(r) => r.name().to_string(),
+            Value::Org(i) => format!("#{i}"),
+        }
+    }
+    pub fn rounding_names() -> impl Iterator<Item = (&'static str, Rounding)> {
+        Rounding::ALL.into_iter()
+    }
+}

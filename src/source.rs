@@ -1,0 +1,107 @@
+//! Source files and byte spans. Every AST node carries a [`Span`]: a file id
+//! and a byte range. miette computes lines and columns when it renders.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use miette::{NamedSource, SourceSpan};
+
+/// Index of a file in a [`SourceMap`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+        Span { file, start: start as u32, end: end as u32 }
+    }
+    /// The smallest span covering both (same file assumed).
+    pub fn to(self, other: Span) -> Span {
+        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
+    }
+}
+
+impl From<Span> for SourceSpan {
+    fn from(s: Span) -> Self {
+        SourceSpan::new((s.start as usize).into(), (s.end - s.start) as usize)
+    }
+}
+
+/// A value with the span it was written at. Equality ignores the span, so
+/// tests can compare trees built from different texts.
+#[derive(Debug, Clone, Default)]
+pub struct Spanned<T> {
+    pub node: T,
+    pub span: Span,
+}
+
+impl<T: PartialEq> PartialEq for Spanned<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.node == other.node
+    }
+}
+
+impl<T> Spanned<T> {
+    pub fn new(node: T, span: Span) -> Self {
+        Spanned { node, span }
+    }
+}
+
+/// One loaded source text (NFC-normalised).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// The name shown in diagnostics (the path as the user gave it).
+    pub name: String,
+    pub text: Arc<str>,
+}
+
+/// Every source file read while loading a rules file and what it extends.
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn add(&mut self, path: &Path, name: String, text: String) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        self.files.push(SourceFile { path: path.to_path_buf(), name, text: text.into() });
+        id
+    }
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+    /// The source of a file in the form miette diagnostics carry.
+    pub fn named(&self, id: FileId) -> NamedSource<Arc<str>> {
+        let f = self.get(id);
+        NamedSource::new(f.name.clone(), f.text.clone())
+    }
+    /// The text a span covers.
+    pub fn slice(&self, span: Span) -> &str {
+        let text = &self.get(span.file).text;
+        text.get(span.start as usize..span.end as usize).unwrap_or("")
+    }
+    pub fn find(&self, path: &Path) -> Option<FileId> {
+        self.files.iter().position(|f| f.path == path).map(|i| FileId(i as u32))
+    }
+}
+
+/// NFC-normalises text: Vietnamese can be typed with composed or combining
+/// marks, and names must compare equal either way.
+pub fn nfc(text: &str) -> String {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => text.to_string(),
+        _ => text.nfc().collect(),
+    }
+}

@@ -1,0 +1,335 @@
+//! The syntax tree of a rules file, as written, with spans. Names are not
+//! resolved here; that is the checker's job.
+
+use crate::source::{Span, Spanned};
+
+pub type Ident = Spanned<String>;
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct File {
+    pub decls: Vec<Decl>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decl {
+    Header(Header),
+    Extends(Spanned<String>),
+    Grades(Vec<GradeDef>, Span),
+    Enum(EnumDecl),
+    Schema(Schema),
+    Param(Param),
+    Grading(Grading),
+    Quota(Quota),
+    Report(Report),
+    Sample(Sample),
+    Test(Test),
+    /// `remove NAME` at the top level of an overlay.
+    Remove(Ident),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Header {
+    pub name: Spanned<String>,
+    pub year: Option<Spanned<i64>>,
+    pub review_date: Option<Spanned<String>>,
+    pub sources: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradeDef {
+    pub code: Ident,
+    pub label: Spanned<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDecl {
+    pub name: Ident,
+    pub variants: Vec<(Ident, Option<Spanned<String>>)>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SubjectKind {
+    Member,
+    Organisation,
+}
+
+impl SubjectKind {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            SubjectKind::Member => "member",
+            SubjectKind::Organisation => "organisation",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schema {
+    pub kind: SubjectKind,
+    pub items: Vec<SchemaItem>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemaItem {
+    Field(FieldDef),
+    Let(LetDef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDef {
+    pub name: Ident,
+    pub ty: Ident,
+    pub optional: bool,
+    pub default: Option<Expr>,
+    pub columns: Vec<Spanned<String>>,
+    pub cite: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LetDef {
+    pub name: Ident,
+    pub value: Expr,
+    pub cite: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: Ident,
+    pub value: Expr,
+    pub cite: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grading {
+    pub replace: bool,
+    pub name: Ident,
+    /// `None` in an overlay block that changes an existing block.
+    pub target: Option<Subject>,
+    pub items: Vec<GradingItem>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum GradingItem {
+    Clause(Clause),
+    Remove(Ident),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subject {
+    pub kind: SubjectKind,
+    pub filter: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clause {
+    pub replace: bool,
+    pub name: Ident,
+    pub body: ClauseBody,
+    pub cite: Option<Spanned<String>>,
+    pub placement: Option<Placement>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClauseBody {
+    NotGraded { reason: Spanned<String>, when: Expr },
+    Grade { grade: Ident, label: Option<Spanned<String>>, when: Expr },
+    Cap { grade: Ident, label: Option<Spanned<String>>, when: Expr },
+    Otherwise { grade: Ident, label: Option<Spanned<String>> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Placement {
+    Before(Ident),
+    After(Ident),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quota {
+    pub replace: bool,
+    pub name: Ident,
+    pub grade: Ident,
+    pub subject: Subject,
+    pub grouping: Grouping,
+    pub ratio: Expr,
+    pub base: Expr,
+    pub rounding: Expr,
+    pub mode: QuotaMode,
+    pub cite: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Grouping {
+    All(Span),
+    Parent(Span),
+    Ancestor(Expr),
+    By(Expr),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum QuotaMode {
+    Check,
+    Enforce(Vec<RankKey>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankKey {
+    pub key: Expr,
+    pub descending: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub replace: bool,
+    pub rows: Vec<ReportRow>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportRow {
+    pub label: Spanned<String>,
+    pub subject: Subject,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    pub replace: bool,
+    pub name: Ident,
+    pub record: Record,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub kind: SubjectKind,
+    pub like: Option<Ident>,
+    pub fields: Vec<(Ident, Expr)>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Test {
+    pub replace: bool,
+    pub name: Ident,
+    pub description: Option<Spanned<String>>,
+    pub record: Record,
+    pub children: Vec<TestChildren>,
+    pub expect: Expectation,
+    pub span: Span,
+}
+
+/// `members { HTTNV: 8, not graded: 1 }`: children given only by grade.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestChildren {
+    pub collection: Ident,
+    /// `None` grade = not graded.
+    pub counts: Vec<(Option<Ident>, Spanned<u32>)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expectation {
+    /// `None` = expect "not graded".
+    pub grade: Option<Ident>,
+    pub by: Option<Ident>,
+    pub span: Span,
+}
+
+pub type Expr = Spanned<ExprKind>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    Bool(bool),
+    None,
+    Int(i64),
+    /// A decimal or percent literal as an exact fraction.
+    Number { num: i128, den: i128, percent: bool },
+    Date(String),
+    Text(String),
+    /// `a.b.c`
+    Path(Vec<Ident>),
+    /// `graded members`
+    Graded(Ident),
+    List(Vec<Expr>),
+    Call(Ident, Vec<Expr>),
+    Unary(UnaryOp, Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    Not,
+    Neg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Or => "or",
+            BinOp::And => "and",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::In => "in",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+        }
+    }
+}
+
+/// Prints an expression fully parenthesised, to pin precedence in tests.
+pub fn parenthesised(e: &Expr) -> String {
+    match &e.node {
+        ExprKind::Bool(b) => b.to_string(),
+        ExprKind::None => "none".into(),
+        ExprKind::Int(i) => i.to_string(),
+        ExprKind::Number { num, den, percent } => {
+            if *percent {
+                format!("{num}/{den}%")
+            } else {
+                format!("{num}/{den}")
+            }
+        }
+        ExprKind::Date(d) => d.clone(),
+        ExprKind::Text(t) => format!("{t:?}"),
+        ExprKind::Path(p) => p.iter().map(|i| i.node.as_str()).collect::<Vec<_>>().join("."),
+        ExprKind::Graded(c) => format!("graded {}", c.node),
+        ExprKind::List(items) => {
+            format!("[{}]", items.iter().map(parenthesised).collect::<Vec<_>>().join(", "))
+        }
+        ExprKind::Call(f, args) => format!(
+            "{}({})",
+            f.node,
+            args.iter().map(parenthesised).collect::<Vec<_>>().join(", ")
+        ),
+        ExprKind::Unary(UnaryOp::Not, x) => format!("(not {})", parenthesised(x)),
+        ExprKind::Unary(UnaryOp::Neg, x) => format!("(-{})", parenthesised(x)),
+        ExprKind::Binary(op, a, b) => {
+            format!("({} {} {})", parenthesised(a), op.symbol(), parenthesised(b))
+        }
+    }
+}

@@ -1,0 +1,631 @@
+//! pest pairs → AST. Precedence lives in one Pratt table ([`pratt`]).
+
+use std::sync::OnceLock;
+
+use miette::{NamedSource, SourceSpan};
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+
+use super::ast::*;
+use super::{Rule, SyntaxError};
+use crate::source::{FileId, Span, Spanned};
+
+/// Operators one flat expression may hold.
+pub const MAX_OPERATORS: usize = 200;
+/// Depth an expression tree may reach (guards the checker's and the
+/// evaluator's recursion).
+pub const MAX_EXPR_DEPTH: usize = 100;
+
+type Named<'a> = &'a dyn Fn() -> NamedSource<std::sync::Arc<str>>;
+type Res<T> = Result<T, Box<SyntaxError>>;
+
+/// Loosest first: `or`, `and`, `not`, comparisons and `in`, `+ -`, `* /`,
+/// unary minus.
+fn pratt() -> &'static PrattParser<Rule> {
+    static P: OnceLock<PrattParser<Rule>> = OnceLock::new();
+    P.get_or_init(|| {
+        PrattParser::new()
+            .op(Op::infix(Rule::op_or, Assoc::Left))
+            .op(Op::infix(Rule::op_and, Assoc::Left))
+            .op(Op::prefix(Rule::op_not))
+            .op(Op::infix(Rule::op_eq, Assoc::Left)
+                | Op::infix(Rule::op_ne, Assoc::Left)
+                | Op::infix(Rule::op_lt, Assoc::Left)
+                | Op::infix(Rule::op_le, Assoc::Left)
+                | Op::infix(Rule::op_gt, Assoc::Left)
+                | Op::infix(Rule::op_ge, Assoc::Left)
+                | Op::infix(Rule::op_in, Assoc::Left))
+            .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
+            .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
+            .op(Op::prefix(Rule::op_neg))
+    })
+}
+
+struct Builder<'a> {
+    file: FileId,
+    named: Named<'a>,
+}
+
+pub(super) fn file(mut pairs: Pairs<Rule>, file: FileId, named: Named) -> Res<File> {
+    let b = Builder { file, named };
+    let root = pairs.next().expect("grammar: file");
+    let mut decls = Vec::new();
+    for p in root.into_inner() {
+        if p.as_rule() == Rule::EOI {
+            break;
+        }
+        decls.push(b.decl(p)?);
+    }
+    Ok(File { decls })
+}
+
+pub(super) fn lone_expr(mut pairs: Pairs<Rule>, file: FileId, named: Named) -> Res<Expr> {
+    let b = Builder { file, named };
+    let root = pairs.next().expect("grammar: lone_expr");
+    let e = root.into_inner().next().expect("grammar: expr");
+    b.expr(e)
+}
+
+impl Builder<'_> {
+    fn span(&self, p: &Pair<Rule>) -> Span {
+        let s = p.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    fn ident(&self, p: Pair<Rule>) -> Ident {
+        Spanned::new(p.as_str().to_string(), self.span(&p))
+    }
+
+    fn string(&self, p: Pair<Rule>) -> Spanned<String> {
+        let span = self.span(&p);
+        let body = p.into_inner().next().map(|b| b.as_str()).unwrap_or("");
+        Spanned::new(unescape(body), span)
+    }
+
+    fn bad(&self, span: Span, reason: String, help: &str) -> Box<SyntaxError> {
+        Box::new(SyntaxError::BadLiteral {
+            reason,
+            help: help.to_string(),
+            src: (self.named)(),
+            span: SourceSpan::from(span),
+        })
+    }
+
+    fn integer(&self, p: Pair<Rule>) -> Res<Spanned<i64>> {
+        let span = self.span(&p);
+        p.as_str()
+            .parse::<i64>()
+            .map(|v| Spanned::new(v, span))
+            .map_err(|_| self.bad(span, format!("the number {} is too large", p.as_str()), "whole numbers go up to 9223372036854775807"))
+    }
+
+    fn date(&self, p: Pair<Rule>) -> Res<Spanned<String>> {
+        let span = self.span(&p);
+        let text = p.as_str();
+        if crate::value::parse_iso_date(text).is_none() {
+            return Err(self.bad(span, format!("{text} is not a calendar date"), "dates are written yyyy-mm-dd, e.g. 2021-12-31"));
+        }
+        Ok(Spanned::new(text.to_string(), span))
+    }
+
+    fn cite(&self, p: Option<Pair<Rule>>) -> Option<Spanned<String>> {
+        p.and_then(|c| c.into_inner().nth(1)).map(|s| self.string(s))
+    }
+
+    fn decl(&self, p: Pair<Rule>) -> Res<Decl> {
+        let span = self.span(&p);
+        Ok(match p.as_rule() {
+            Rule::header => Decl::Header(self.header(p)?),
+            Rule::extends => Decl::Extends(self.string(p.into_inner().nth(1).expect("extends path"))),
+            Rule::grades => {
+                let mut defs = Vec::new();
+                for g in p.into_inner().skip(1) {
+                    let mut it = g.into_inner();
+                    let code = self.ident(it.next().expect("grade code"));
+                    let label = self.string(it.next().expect("grade label"));
+                    defs.push(GradeDef { code, label });
+                }
+                Decl::Grades(defs, span)
+            }
+            Rule::enum_decl => {
+                let mut it = p.into_inner().skip(1);
+                let name = self.ident(it.next().expect("enum name"));
+                let variants = it
+                    .map(|v| {
+                        let mut vi = v.into_inner();
+                        let n = self.ident(vi.next().expect("variant"));
+                        (n, vi.next().map(|s| self.string(s)))
+                    })
+                    .collect();
+                Decl::Enum(EnumDecl { name, variants, span })
+            }
+            Rule::schema => self.schema(p, span)?,
+            Rule::param => {
+                let mut it = p.into_inner().skip(1);
+                let name = self.ident(it.next().expect("param name"));
+                let value = self.expr(it.next().expect("param value"))?;
+                Decl::Param(Param { name, value, cite: self.cite(it.next()) })
+            }
+            Rule::grading => Decl::Grading(self.grading(p, span)?),
+            Rule::quota => Decl::Quota(self.quota(p, span)?),
+            Rule::report => {
+                let mut replace = false;
+                let mut rows = Vec::new();
+                for q in p.into_inner() {
+                    match q.as_rule() {
+                        Rule::replace => replace = true,
+                        Rule::report_row => {
+                            let mut it = q.into_inner().skip(1);
+                            let label = self.string(it.next().expect("row label"));
+                            let subject = self.subject(it.next().expect("row subject"))?;
+                            rows.push(ReportRow { label, subject });
+                        }
+                        _ => {}
+                    }
+                }
+                Decl::Report(Report { replace, rows, span })
+            }
+            Rule::sample => {
+                let mut replace = false;
+                let mut name = None;
+                let mut record = None;
+                for q in p.into_inner() {
+                    match q.as_rule() {
+                        Rule::replace => replace = true,
+                        Rule::ident => name = Some(self.ident(q)),
+                        Rule::record => record = Some(self.record(q)?),
+                        _ => {}
+                    }
+                }
+                Decl::Sample(Sample { replace, name: name.expect("sample name"), record: record.expect("sample record") })
+            }
+            Rule::test => Decl::Test(self.test(p, span)?),
+            Rule::remove => Decl::Remove(self.ident(p.into_inner().nth(1).expect("remove name"))),
+            r => unreachable!("grammar: unexpected declaration {r:?}"),
+        })
+    }
+
+    fn header(&self, p: Pair<Rule>) -> Res<Header> {
+        let mut it = p.into_inner().skip(1);
+        let mut h = Header { name: self.string(it.next().expect("ruleset name")), ..Header::default() };
+        for entry in it {
+            let inner = entry.into_inner().next().expect("header entry");
+            match inner.as_rule() {
+                Rule::header_year => h.year = Some(self.integer(inner.into_inner().nth(1).expect("year"))?),
+                Rule::header_date => h.review_date = Some(self.date(inner.into_inner().nth(1).expect("date"))?),
+                Rule::header_source => h.sources.push(self.string(inner.into_inner().nth(1).expect("source"))),
+                r => unreachable!("grammar: header entry {r:?}"),
+            }
+        }
+        Ok(h)
+    }
+
+    fn subject_kind(p: &Pair<Rule>) -> SubjectKind {
+        if p.as_str() == "member" {
+            SubjectKind::Member
+        } else {
+            SubjectKind::Organisation
+        }
+    }
+
+    fn schema(&self, p: Pair<Rule>, span: Span) -> Res<Decl> {
+        let mut it = p.into_inner().skip(1);
+        let kind = Self::subject_kind(&it.next().expect("schema kind"));
+        let mut items = Vec::new();
+        for item in it {
+            match item.as_rule() {
+                Rule::field_def => {
+                    let mut fi = item.into_inner();
+                    let name = self.ident(fi.next().expect("field name"));
+                    let ty_pair = fi.next().expect("field type");
+                    let mut ti = ty_pair.into_inner();
+                    let ty = self.ident(ti.next().expect("type name"));
+                    let optional = ti.next().is_some();
+                    let mut f = FieldDef { name, ty, optional, default: None, columns: Vec::new(), cite: None };
+                    for rest in fi {
+                        match rest.as_rule() {
+                            Rule::expr => f.default = Some(self.expr(rest)?),
+                            Rule::columns => f.columns = rest.into_inner().skip(1).map(|s| self.string(s)).collect(),
+                            Rule::cite => f.cite = self.cite(Some(rest)),
+                            r => unreachable!("grammar: field part {r:?}"),
+                        }
+                    }
+                    items.push(SchemaItem::Field(f));
+                }
+                Rule::let_def => {
+                    let mut li = item.into_inner().skip(1);
+                    let name = self.ident(li.next().expect("let name"));
+                    let value = self.expr(li.next().expect("let value"))?;
+                    items.push(SchemaItem::Let(LetDef { name, value, cite: self.cite(li.next()) }));
+                }
+                r => unreachable!("grammar: schema item {r:?}"),
+            }
+        }
+        Ok(Decl::Schema(Schema { kind, items, span }))
+    }
+
+    fn subject(&self, p: Pair<Rule>) -> Res<Subject> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let kind = Self::subject_kind(&it.next().expect("subject kind"));
+        let filter = match it.nth(1) {
+            Some(e) => Some(self.expr(e)?),
+            None => None,
+        };
+        Ok(Subject { kind, filter, span })
+    }
+
+    fn grading(&self, p: Pair<Rule>, span: Span) -> Res<Grading> {
+        let mut g = Grading { replace: false, name: Spanned::new(String::new(), span), target: None, items: Vec::new(), span };
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::replace => g.replace = true,
+                Rule::kw_grading => {}
+                Rule::ident => g.name = self.ident(q),
+                Rule::grading_for => {
+                    let for_span = self.span(&q);
+                    let mut it = q.into_inner().skip(1);
+                    let kind = Self::subject_kind(&it.next().expect("grading kind"));
+                    let filter = match it.nth(1) {
+                        Some(e) => Some(self.expr(e)?),
+                        None => None,
+                    };
+                    g.target = Some(Subject { kind, filter, span: for_span });
+                }
+                Rule::remove => g.items.push(GradingItem::Remove(self.ident(q.into_inner().nth(1).expect("name")))),
+                Rule::clause => g.items.push(GradingItem::Clause(self.clause(q)?)),
+                r => unreachable!("grammar: grading part {r:?}"),
+            }
+        }
+        Ok(g)
+    }
+
+    fn clause(&self, p: Pair<Rule>) -> Res<Clause> {
+        let span = self.span(&p);
+        let mut replace = false;
+        let mut name = None;
+        let mut body = None;
+        let mut cite = None;
+        let mut placement = None;
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::replace => replace = true,
+                Rule::ident => name = Some(self.ident(q)),
+                Rule::cite => cite = self.cite(Some(q)),
+                Rule::placement => {
+                    let mut it = q.into_inner();
+                    let kw = it.next().expect("placement keyword");
+                    let target = self.ident(it.next().expect("placement target"));
+                    placement = Some(if kw.as_rule() == Rule::kw_before {
+                        Placement::Before(target)
+                    } else {
+                        Placement::After(target)
+                    });
+                }
+                Rule::not_graded => {
+                    let mut it = q.into_inner().skip(2);
+                    let reason = self.string(it.next().expect("reason"));
+                    let when = self.expr(it.nth(1).expect("condition"))?;
+                    body = Some(ClauseBody::NotGraded { reason, when });
+                }
+                Rule::cap | Rule::grade_when | Rule::otherwise => {
+                    let rule = q.as_rule();
+                    let mut grade = None;
+                    let mut label = None;
+                    let mut when = None;
+                    for part in q.into_inner() {
+                        match part.as_rule() {
+                            Rule::ident => grade = Some(self.ident(part)),
+                            Rule::string => label = Some(self.string(part)),
+                            Rule::expr => when = Some(self.expr(part)?),
+                            _ => {}
+                        }
+                    }
+                    let grade = grade.expect("clause grade");
+                    body = Some(match rule {
+                        Rule::cap => ClauseBody::Cap { grade, label, when: when.expect("cap condition") },
+                        Rule::grade_when => ClauseBody::Grade { grade, label, when: when.expect("condition") },
+                        _ => ClauseBody::Otherwise { grade, label },
+                    });
+                }
+                r => unreachable!("grammar: clause part {r:?}"),
+            }
+        }
+        Ok(Clause { replace, name: name.expect("clause name"), body: body.expect("clause body"), cite, placement, span })
+    }
+
+    fn quota(&self, p: Pair<Rule>, span: Span) -> Res<Quota> {
+        let mut replace = false;
+        let mut idents = Vec::new();
+        let mut exprs = Vec::new();
+        let mut subject = None;
+        let mut grouping = None;
+        let mut mode = QuotaMode::Check;
+        let mut cite = None;
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::replace => replace = true,
+                Rule::ident => idents.push(self.ident(q)),
+                Rule::subject => subject = Some(self.subject(q)?),
+                Rule::grouping => {
+                    let g = q.into_inner().next().expect("grouping");
+                    let gspan = self.span(&g);
+                    grouping = Some(match g.as_rule() {
+                        Rule::group_all => Grouping::All(gspan),
+                        Rule::group_parent => Grouping::Parent(gspan),
+                        Rule::group_ancestor => Grouping::Ancestor(self.expr(g.into_inner().nth(2).expect("ancestor filter"))?),
+                        Rule::group_by => Grouping::By(self.expr(g.into_inner().nth(1).expect("group key"))?),
+                        r => unreachable!("grammar: grouping {r:?}"),
+                    });
+                }
+                Rule::expr => exprs.push(self.expr(q)?),
+                Rule::quota_mode => {
+                    let m = q.into_inner().next().expect("mode");
+                    if m.as_rule() == Rule::mode_enforce {
+                        let mut keys = Vec::new();
+                        for k in m.into_inner().filter(|k| k.as_rule() == Rule::rank_key) {
+                            let mut ki = k.into_inner();
+                            let key = self.expr(ki.next().expect("rank expr"))?;
+                            let descending = ki.next().is_some_and(|d| d.as_str() == "desc");
+                            keys.push(RankKey { key, descending });
+                        }
+                        mode = QuotaMode::Enforce(keys);
+                    }
+                }
+                Rule::cite => cite = self.cite(Some(q)),
+                _ => {}
+            }
+        }
+        let mut idents = idents.into_iter();
+        let mut exprs = exprs.into_iter();
+        Ok(Quota {
+            replace,
+            name: idents.next().expect("quota name"),
+            grade: idents.next().expect("quota grade"),
+            subject: subject.expect("quota subject"),
+            grouping: grouping.expect("quota grouping"),
+            ratio: exprs.next().expect("quota ratio"),
+            base: exprs.next().expect("quota base"),
+            rounding: exprs.next().expect("quota rounding"),
+            mode,
+            cite,
+            span,
+        })
+    }
+
+    fn record(&self, p: Pair<Rule>) -> Res<Record> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let kind = Self::subject_kind(&it.next().expect("record kind"));
+        let mut like = None;
+        let mut fields = Vec::new();
+        for q in it {
+            match q.as_rule() {
+                Rule::ident => like = Some(self.ident(q)),
+                Rule::field_value => {
+                    let mut fi = q.into_inner();
+                    let name = self.ident(fi.next().expect("field"));
+                    fields.push((name, self.expr(fi.next().expect("value"))?));
+                }
+                _ => {}
+            }
+        }
+        Ok(Record { kind, like, fields, span })
+    }
+
+    fn test(&self, p: Pair<Rule>, span: Span) -> Res<Test> {
+        let mut replace = false;
+        let mut name = None;
+        let mut description = None;
+        let mut record = None;
+        let mut children = Vec::new();
+        let mut expect = None;
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::replace => replace = true,
+                Rule::ident => name = Some(self.ident(q)),
+                Rule::string => description = Some(self.string(q)),
+                Rule::record => record = Some(self.record(q)?),
+                Rule::children => {
+                    let mut it = q.into_inner();
+                    let collection = self.ident(it.next().expect("collection"));
+                    let mut counts = Vec::new();
+                    for c in it {
+                        let mut ci = c.into_inner();
+                        let g = ci.next().expect("grade");
+                        let grade = (g.as_rule() == Rule::ident).then(|| self.ident(g));
+                        let n = self.integer(ci.next().expect("count"))?;
+                        let count = u32::try_from(n.node).map_err(|_| self.bad(n.span, "too many children".into(), "use at most 4294967295"))?;
+                        counts.push((grade, Spanned::new(count, n.span)));
+                    }
+                    children.push(TestChildren { collection, counts });
+                }
+                Rule::expectation => {
+                    let espan = self.span(&q);
+                    let mut grade = None;
+                    let mut by = None;
+                    let mut seen_by = false;
+                    for part in q.into_inner() {
+                        match part.as_rule() {
+                            Rule::kw_by => seen_by = true,
+                            Rule::ident if seen_by => by = Some(self.ident(part)),
+                            Rule::ident => grade = Some(self.ident(part)),
+                            _ => {}
+                        }
+                    }
+                    expect = Some(Expectation { grade, by, span: espan });
+                }
+                _ => {}
+            }
+        }
+        Ok(Test {
+            replace,
+            name: name.expect("test name"),
+            description,
+            record: record.expect("test record"),
+            children,
+            expect: expect.expect("test expectation"),
+            span,
+        })
+    }
+
+    /// Folds one flat `expr` pair with the Pratt table.
+    fn expr(&self, p: Pair<Rule>) -> Res<Expr> {
+        let span = self.span(&p);
+        let inner: Vec<Pair<Rule>> = p.into_inner().collect();
+        let operators = inner.iter().filter(|q| is_operator(q.as_rule())).count();
+        if operators > MAX_OPERATORS {
+            return Err(Box::new(SyntaxError::ExpressionTooLong {
+                count: operators,
+                limit: MAX_OPERATORS,
+                src: (self.named)(),
+                span: span.into(),
+            }));
+        }
+        let (e, depth) = pratt()
+            .map_primary(|q| self.primary(q))
+            .map_prefix(|op, rhs| {
+                let (rhs, d) = rhs?;
+                let uop = if op.as_rule() == Rule::op_not { UnaryOp::Not } else { UnaryOp::Neg };
+                let s = self.span(&op).to(rhs.span);
+                Ok((Spanned::new(ExprKind::Unary(uop, Box::new(rhs)), s), d + 1))
+            })
+            .map_infix(|lhs, op, rhs| {
+                let (lhs, dl) = lhs?;
+                let (rhs, dr) = rhs?;
+                let bop = match op.as_rule() {
+                    Rule::op_or => BinOp::Or,
+                    Rule::op_and => BinOp::And,
+                    Rule::op_eq => BinOp::Eq,
+                    Rule::op_ne => BinOp::Ne,
+                    Rule::op_lt => BinOp::Lt,
+                    Rule::op_le => BinOp::Le,
+                    Rule::op_gt => BinOp::Gt,
+                    Rule::op_ge => BinOp::Ge,
+                    Rule::op_in => BinOp::In,
+                    Rule::op_add => BinOp::Add,
+                    Rule::op_sub => BinOp::Sub,
+                    Rule::op_mul => BinOp::Mul,
+                    Rule::op_div => BinOp::Div,
+                    r => unreachable!("pratt: infix {r:?}"),
+                };
+                let s = lhs.span.to(rhs.span);
+                Ok((Spanned::new(ExprKind::Binary(bop, Box::new(lhs), Box::new(rhs)), s), dl.max(dr) + 1))
+            })
+            .parse(inner.into_iter())?;
+        if depth > MAX_EXPR_DEPTH {
+            return Err(Box::new(SyntaxError::ExpressionTooLong {
+                count: depth,
+                limit: MAX_EXPR_DEPTH,
+                src: (self.named)(),
+                span: span.into(),
+            }));
+        }
+        Ok(e)
+    }
+
+    fn primary(&self, p: Pair<Rule>) -> Res<(Expr, usize)> {
+        let span = self.span(&p);
+        let kind = match p.as_rule() {
+            Rule::paren => {
+                let inner = self.expr(p.into_inner().next().expect("paren expr"))?;
+                let d = depth_of(&inner);
+                return Ok((Spanned::new(inner.node, span), d));
+            }
+            Rule::list | Rule::call => {
+                let is_call = p.as_rule() == Rule::call;
+                let mut it = p.into_inner();
+                let name = if is_call { Some(self.ident(it.next().expect("callee"))) } else { None };
+                let mut items = Vec::new();
+                let mut depth = 0;
+                for q in it {
+                    let e = self.expr(q)?;
+                    depth = depth.max(depth_of(&e));
+                    items.push(e);
+                }
+                let kind = match name {
+                    Some(n) => ExprKind::Call(n, items),
+                    None => ExprKind::List(items),
+                };
+                return Ok((Spanned::new(kind, span), depth + 1));
+            }
+            Rule::graded_coll => ExprKind::Graded(self.ident(p.into_inner().nth(1).expect("collection"))),
+            Rule::path => ExprKind::Path(p.into_inner().map(|i| self.ident(i)).collect()),
+            Rule::date => ExprKind::Date(self.date(p)?.node),
+            Rule::percent | Rule::number => {
+                let percent = p.as_rule() == Rule::percent;
+                let text = p.as_str().trim_end_matches('%');
+                let (num, den) = decimal(text).ok_or_else(|| self.bad(span, format!("the number {text} is too large or too precise"), "use at most 18 digits"))?;
+                ExprKind::Number { num, den: if percent { den * 100 } else { den }, percent }
+            }
+            Rule::integer => ExprKind::Int(self.integer(p)?.node),
+            Rule::string => ExprKind::Text(self.string(p).node),
+            Rule::bool_true => ExprKind::Bool(true),
+            Rule::bool_false => ExprKind::Bool(false),
+            Rule::none_lit => ExprKind::None,
+            r => unreachable!("grammar: primary {r:?}"),
+        };
+        Ok((Spanned::new(kind, span), 1))
+    }
+}
+
+fn is_operator(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::op_or
+            | Rule::op_and
+            | Rule::op_not
+            | Rule::op_in
+            | Rule::op_le
+            | Rule::op_ge
+            | Rule::op_eq
+            | Rule::op_ne
+            | Rule::op_lt
+            | Rule::op_gt
+            | Rule::op_add
+            | Rule::op_sub
+            | Rule::op_mul
+            | Rule::op_div
+            | Rule::op_neg
+    )
+}
+
+/// Depth of an already built (and so already bounded) expression.
+fn depth_of(e: &Expr) -> usize {
+    match &e.node {
+        ExprKind::Unary(_, x) => depth_of(x) + 1,
+        ExprKind::Binary(_, a, b) => depth_of(a).max(depth_of(b)) + 1,
+        ExprKind::List(items) | ExprKind::Call(_, items) => items.iter().map(depth_of).max().unwrap_or(0) + 1,
+        _ => 1,
+    }
+}
+
+/// "12.50" → (1250, 100): an exact fraction, never a float.
+pub(crate) fn decimal(text: &str) -> Option<(i128, i128)> {
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    if int.len() + frac.len() > 30 {
+        return None;
+    }
+    let digits = format!("{int}{frac}");
+    let num: i128 = digits.parse().ok()?;
+    let den = 10i128.checked_pow(frac.len() as u32)?;
+    Some((num, den))
+}
+
+fn unescape(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(other) => out.push(other),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

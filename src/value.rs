@@ -1,0 +1,335 @@
+//! Runtime values: exact fractions for numbers and percents, day numbers
+//! for dates, indexes for enumerations and grades.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::sync::Arc;
+
+/// An exact fraction. `80%` is 80/100, so `share >= 80%` never suffers a
+/// float surprise. The denominator is always positive.
+#[derive(Debug, Clone, Copy)]
+pub struct Rat {
+    pub num: i128,
+    pub den: i128,
+}
+
+fn gcd(mut a: i128, mut b: i128) -> i128 {
+    a = a.abs();
+    b = b.abs();
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.max(1)
+}
+
+impl Rat {
+    pub const ZERO: Rat = Rat { num: 0, den: 1 };
+    pub fn int(n: i64) -> Rat {
+        Rat { num: n as i128, den: 1 }
+    }
+    /// `None` for a zero denominator.
+    pub fn new(num: i128, den: i128) -> Option<Rat> {
+        if den == 0 {
+            return None;
+        }
+        let s = if den < 0 { -1 } else { 1 };
+        Some(Rat { num: num * s, den: den * s }.reduced())
+    }
+    pub fn reduced(self) -> Rat {
+        let g = gcd(self.num, self.den);
+        Rat { num: self.num / g, den: self.den / g }
+    }
+    pub fn checked_add(self, o: Rat) -> Option<Rat> {
+        let num = self.num.checked_mul(o.den)?.checked_add(o.num.checked_mul(self.den)?)?;
+        Some(Rat { num, den: self.den.checked_mul(o.den)? }.reduced())
+    }
+    pub fn checked_sub(self, o: Rat) -> Option<Rat> {
+        self.checked_add(Rat { num: o.num.checked_neg()?, den: o.den })
+    }
+    pub fn checked_mul(self, o: Rat) -> Option<Rat> {
+        let (a, b) = (self.reduced(), o.reduced());
+        Some(Rat { num: a.num.checked_mul(b.num)?, den: a.den.checked_mul(b.den)? }.reduced())
+    }
+    pub fn checked_div(self, o: Rat) -> Option<Rat> {
+        if o.num == 0 {
+            return None;
+        }
+        self.checked_mul(Rat::new(o.den, o.num)?)
+    }
+    pub fn floor(self) -> i128 {
+        self.num.div_euclid(self.den)
+    }
+    pub fn ceil(self) -> i128 {
+        -(-self.num).div_euclid(self.den)
+    }
+    /// Half away from zero.
+    pub fn nearest(self) -> i128 {
+        let twice = Rat { num: self.num * 2 + self.den * self.num.signum(), den: self.den * 2 };
+        if self.num >= 0 {
+            twice.floor()
+        } else {
+            twice.ceil()
+        }
+    }
+    /// Rounded half away from zero to `decimals` places, as text ("20.5").
+    pub fn to_decimal_string(self, decimals: u32) -> String {
+        let scale = 10i128.pow(decimals);
+        let scaled = Rat { num: self.num.saturating_mul(scale), den: self.den }.nearest();
+        let sign = if scaled < 0 { "-" } else { "" };
+        let a = scaled.abs();
+        if decimals == 0 {
+            format!("{sign}{a}")
+        } else {
+            format!("{sign}{}.{:0width$}", a / scale, a % scale, width = decimals as usize)
+        }
+    }
+}
+
+impl PartialEq for Rat {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+impl Eq for Rat {}
+impl PartialOrd for Rat {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Rat {
+    fn cmp(&self, o: &Self) -> Ordering {
+        match (self.num.checked_mul(o.den), o.num.checked_mul(self.den)) {
+            (Some(a), Some(b)) => a.cmp(&b),
+            _ => {
+                let (a, b) = (self.reduced(), o.reduced());
+                // Compare integer parts first, then the remainders: no overflow.
+                let (ia, ib) = (a.floor(), b.floor());
+                if ia != ib {
+                    return ia.cmp(&ib);
+                }
+                let ra = Rat { num: a.num - ia * a.den, den: a.den };
+                let rb = Rat { num: b.num - ib * b.den, den: b.den };
+                (ra.num as f64 / ra.den as f64).total_cmp(&(rb.num as f64 / rb.den as f64))
+            }
+        }
+    }
+}
+
+impl fmt::Display for Rat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = self.reduced();
+        if r.den == 1 {
+            return write!(f, "{}", r.num);
+        }
+        // Finite decimals print exactly; others to four places.
+        let mut d = r.den;
+        while d % 2 == 0 {
+            d /= 2;
+        }
+        while d % 5 == 0 {
+            d /= 5;
+        }
+        if d == 1 {
+            let mut places = 0;
+            while 10i128.pow(places) % r.den != 0 {
+                places += 1;
+            }
+            let scaled = r.num * (10i128.pow(places) / r.den);
+            let sign = if scaled < 0 { "-" } else { "" };
+            let a = scaled.abs();
+            let p = 10i128.pow(places);
+            write!(f, "{sign}{}.{:0w$}", a / p, a % p, w = places as usize)
+        } else {
+            write!(f, "{}", Rat { num: r.num, den: r.den }.to_decimal_string(4).trim_end_matches('0'))
+        }
+    }
+}
+
+/// How a quota's cap is rounded to a whole number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rounding {
+    Floor,
+    Ceil,
+    Nearest,
+}
+
+impl Rounding {
+    pub const ALL: [(&'static str, Rounding); 3] =
+        [("floor", Rounding::Floor), ("ceil", Rounding::Ceil), ("nearest", Rounding::Nearest)];
+    pub fn name(self) -> &'static str {
+        match self {
+            Rounding::Floor => "floor",
+            Rounding::Ceil => "ceil",
+            Rounding::Nearest => "nearest",
+        }
+    }
+    pub fn apply(self, r: Rat) -> i128 {
+        match self {
+            Rounding::Floor => r.floor(),
+            Rounding::Ceil => r.ceil(),
+            Rounding::Nearest => r.nearest(),
+        }
+    }
+}
+
+/// A value during evaluation. Enumerations and grades are indexes in
+/// declaration order, best first.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    None,
+    Bool(bool),
+    Num(Rat),
+    Date(i32),
+    Text(Arc<str>),
+    Enum(u16),
+    Grade(u8),
+    /// A set of grades as a bit mask (bit i = grade i).
+    GradeSet(u32),
+    Rounding(Rounding),
+    /// An organisation, by index in the dataset.
+    Org(u32),
+}
+
+// ───────────────────────────── dates ─────────────────────────────
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+/// algorithm). `None` if the date does not exist.
+pub fn days_from_civil(y: i32, m: u32, d: u32) -> Option<i32> {
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) || !(1..=9999).contains(&y) {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m as i32 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i32 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146097 + doe - 719468)
+}
+
+pub fn civil_from_days(z: i32) -> (i32, u32, u32) {
+    let z = z + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+/// `yyyy-mm-dd`.
+pub fn parse_iso_date(s: &str) -> Option<i32> {
+    let mut it = s.split('-');
+    let y = it.next()?.parse().ok()?;
+    let m = it.next()?.parse().ok()?;
+    let d = it.next()?.parse().ok()?;
+    if it.next().is_some() {
+        return None;
+    }
+    days_from_civil(y, m, d)
+}
+
+/// `dd/mm/yyyy` (Vietnamese order) or `yyyy-mm-dd`.
+pub fn parse_date(s: &str) -> Option<i32> {
+    let s = s.trim();
+    if s.contains('/') {
+        let mut it = s.split('/');
+        let d = it.next()?.trim().parse().ok()?;
+        let m = it.next()?.trim().parse().ok()?;
+        let y: i32 = it.next()?.trim().parse().ok()?;
+        if it.next().is_some() || y < 1000 {
+            return None;
+        }
+        days_from_civil(y, m, d)
+    } else {
+        parse_iso_date(s)
+    }
+}
+
+pub fn format_date(days: i32) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Whole months from `from` to `to` (negative when `to` is earlier).
+pub fn months_between(from: i32, to: i32) -> i64 {
+    let (y1, m1, d1) = civil_from_days(from);
+    let (y2, m2, d2) = civil_from_days(to);
+    let mut months = (y2 as i64 - y1 as i64) * 12 + (m2 as i64 - m1 as i64);
+    if to >= from && d2 < d1 {
+        months -= 1;
+    } else if to < from && d2 > d1 {
+        months += 1;
+    }
+    months
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip() {
+        for (y, m, d) in [(1970, 1, 1), (2000, 2, 29), (2021, 12, 31), (1945, 9, 2)] {
+            let days = days_from_civil(y, m, d).unwrap();
+            assert_eq!(civil_from_days(days), (y, m, d));
+        }
+        assert_eq!(days_from_civil(2021, 2, 29), None);
+        assert_eq!(parse_date("31/12/2021"), parse_iso_date("2021-12-31"));
+        assert_eq!(parse_date("31/13/2021"), None);
+    }
+
+    #[test]
+    fn months_are_whole_months() {
+        let d = |s| parse_iso_date(s).unwrap();
+        assert_eq!(months_between(d("2021-06-30"), d("2021-12-31")), 6);
+        assert_eq!(months_between(d("2021-07-01"), d("2021-12-31")), 5);
+        assert_eq!(months_between(d("2021-07-01"), d("2022-01-01")), 6);
+        assert_eq!(months_between(d("2021-12-31"), d("2021-06-30")), -6);
+    }
+
+    #[test]
+    fn percents_are_exact_at_the_thresholds() {
+        let eighty = Rat::new(80, 100).unwrap();
+        // 4 of 5 is exactly 80 %, 79 of 99 is just below, 0.8 as a decimal is equal.
+        assert_eq!(Rat::new(4, 5).unwrap(), eighty);
+        assert!(Rat::new(79, 99).unwrap() < eighty);
+        assert!(Rat::new(8, 10).unwrap() >= eighty);
+        let half = Rat::new(50, 100).unwrap();
+        assert_eq!(Rat::new(7, 14).unwrap(), half);
+        assert!(Rat::new(6, 13).unwrap() < half);
+    }
+
+    #[test]
+    fn rounding_of_caps() {
+        let cap = |n| Rat::new(20, 100).unwrap().checked_mul(Rat::int(n)).unwrap();
+        assert_eq!(Rounding::Floor.apply(cap(31)), 6);
+        assert_eq!(Rounding::Ceil.apply(cap(31)), 7);
+        assert_eq!(Rounding::Nearest.apply(cap(31)), 6);
+        assert_eq!(Rounding::Ceil.apply(cap(39)), 8);
+        assert_eq!(Rounding::Nearest.apply(cap(38)), 8); // 7.6
+        assert_eq!(Rounding::Nearest.apply(Rat::new(5, 2).unwrap()), 3);
+        assert_eq!(Rounding::Floor.apply(cap(30)), 6);
+        assert_eq!(Rounding::Ceil.apply(cap(30)), 6);
+    }
+
+    #[test]
+    fn display_is_exact_for_finite_decimals() {
+        assert_eq!(Rat::new(1, 5).unwrap().to_string(), "0.2");
+        assert_eq!(Rat::new(1, 3).unwrap().to_string(), "0.3333");
+        assert_eq!(Rat::int(6).to_string(), "6");
+        assert_eq!(Rat::new(8, 39).unwrap().checked_mul(Rat::int(100)).unwrap().to_decimal_string(1), "20.5");
+    }
+}
