@@ -22,11 +22,14 @@
 #![forbid(unsafe_code)]
 
 pub mod check;
+pub mod cli;
 pub mod data;
+pub mod eval;
 
 
 
 pub mod program;
+pub mod report;
 
 pub mod source;
 pub mod syntax;

@@ -221,6 +221,8 @@ pub struct Aggregate {
     pub graded_only: bool,
     /// The condition (count, share, all, any) or the value (sum, min, max).
     pub arg: Option<CExpr>,
+    /// The aggregate as written, for explanations.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -553,7 +553,8 @@ impl Compiler<'_> {
             self.memo_slots += 1;
             Some((self.memo_slots - 1) as u16)
         };
-        Some((CExpr::Agg(Box::new(Aggregate { func, coll, graded_only, arg }), memo), out))
+        let text = self.sources.slice(span).to_string();
+        Some((CExpr::Agg(Box::new(Aggregate { func, coll, graded_only, arg, text }), memo), out))
     }
 
     pub(super) fn bad_call(&mut self, span: Span, problem: String, help: String) {

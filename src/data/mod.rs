@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 pub use column::Column;
 pub use error::{DataError, DataErrors, Problem};
+pub use parse::number as parse_number;
 
 use crate::program::{Program, SchemaInfo, Ty};
 use crate::syntax::ast::SubjectKind;

@@ -78,7 +78,7 @@ impl Parsers {
 }
 
 /// `12`, `2.5`, `2,5` (Vietnamese decimal comma), `-1`: exact.
-pub(crate) fn number(text: &str) -> Option<Rat> {
+pub fn number(text: &str) -> Option<Rat> {
     let t = text.replace(',', ".");
     let (neg, digits) = match t.strip_prefix('-') {
         Some(rest) => (true, rest),

@@ -1,0 +1,309 @@
+//! The command line: `check`, `grade`, `explain`, `test`. Everything here
+//! calls the library's stages; [`run`] takes its arguments and output
+//! streams, so tests drive it exactly as the binary does.
+
+mod output;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub use output::{render, stderr_color, write_atomically};
+
+use crate::check::{self, is_warning, Checked};
+use crate::report::NumberStyle;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "xeploai",
+    version,
+    about = "Grade party members and organisations by a year's rules (kiểm điểm, xếp loại chất lượng)",
+    after_help = "Example:\n  xeploai grade rules/2021.rules --data examples/yen-the-2021"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse and check rules files; print every problem found.
+    #[command(after_help = "Example:\n  xeploai check rules/2021.rules rules/bac-giang/yen-the-2021.rules")]
+    Check {
+        /// Rules files to check.
+        #[arg(required = true)]
+        rules: Vec<PathBuf>,
+    },
+    /// Grade every member and organisation of a dataset.
+    #[command(after_help = "Examples:\n  xeploai grade rules/2021.rules --data examples/yen-the-2021\n  xeploai grade rules/2021.rules --data examples/yen-the-2021 --set excellent_cap=30% --format json --out result.json")]
+    Grade {
+        /// The rules file.
+        rules: PathBuf,
+        /// The dataset folder (organisations.csv and members.csv).
+        #[arg(long)]
+        data: PathBuf,
+        /// Output form: the summary table, JSON, or CSV (one row per entity).
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Override a parameter, e.g. `--set excellent_cap=30%`.
+        #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
+        set: Vec<(String, String)>,
+        /// Number style of the table: vi (4.336; 19,0%) or en (4,336; 19.0%).
+        #[arg(long, value_enum, default_value = "vi")]
+        numbers: NumberStyle,
+    },
+    /// Show why one member or organisation got its grade.
+    #[command(after_help = "Example:\n  xeploai explain rules/2021.rules --data examples/yen-the-2021 DV00001")]
+    Explain {
+        /// The rules file.
+        rules: PathBuf,
+        /// The dataset folder.
+        #[arg(long)]
+        data: PathBuf,
+        /// The id of a member or an organisation.
+        id: String,
+        /// Override a parameter, e.g. `--set excellent_cap=30%`.
+        #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
+        set: Vec<(String, String)>,
+    },
+    /// Run the tests written in rules files (files or folders of them).
+    #[command(after_help = "Example:\n  xeploai test rules/")]
+    Test {
+        /// Rules files, or folders searched for *.rules.
+        #[arg(required = true)]
+        rules: Vec<PathBuf>,
+    },
+}
+
+fn parse_set(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
+        _ => Err(format!("expected NAME=VALUE, got `{s}`")),
+    }
+}
+
+/// Where a command writes, and how diagnostics look.
+pub struct Io<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+    pub color: bool,
+    pub width: usize,
+}
+
+/// Runs one command line; returns the exit code (0 ok, 1 rule, data or
+/// test failures, 2 usage).
+pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let text = e.render().to_string();
+            let _ = if e.use_stderr() { write!(io.err, "{text}") } else { write!(io.out, "{text}") };
+            return e.exit_code();
+        }
+    };
+    match cli.command {
+        Command::Check { rules } => cmd_check(&rules, io),
+        Command::Grade { rules, data, format, out, set, numbers } => cmd_grade(&rules, &data, format, out.as_deref(), &set, numbers, io),
+        Command::Explain { rules, data, id, set } => cmd_explain(&rules, &data, &id, &set, io),
+        Command::Test { rules } => cmd_test(&rules, io),
+    }
+}
+
+fn show_problems(problems: &[miette::Report], io: &mut Io) {
+    for p in problems {
+        let _ = write!(io.err, "{}", render(p, io.color, io.width));
+    }
+}
+
+/// Checks a rules file, printing its diagnostics; `None` on errors.
+fn load_rules(path: &Path, io: &mut Io) -> Option<Checked> {
+    match check::check_file(path) {
+        Ok(c) => {
+            show_problems(&c.warnings, io);
+            Some(c)
+        }
+        Err(rejected) => {
+            show_problems(&rejected.problems, io);
+            let warnings = rejected.problems.len() - rejected.errors();
+            let _ = writeln!(io.err, "{}: {} error(s), {} warning(s)", path.display(), rejected.errors(), warnings);
+            None
+        }
+    }
+}
+
+fn cmd_check(rules: &[PathBuf], io: &mut Io) -> i32 {
+    let mut failed = false;
+    for path in rules {
+        match load_rules(path, io) {
+            Some(c) => {
+                let p = &c.program;
+                let _ = writeln!(
+                    io.out,
+                    "{}: ok — {} grading blocks, {} clauses, {} quotas, {} parameters, {} tests{}",
+                    path.display(),
+                    p.blocks.len(),
+                    p.clauses.len(),
+                    p.quotas.len(),
+                    p.params.len(),
+                    p.tests.len(),
+                    if c.warnings.is_empty() { String::new() } else { format!(", {} warning(s)", c.warnings.len()) }
+                );
+            }
+            None => failed = true,
+        }
+    }
+    i32::from(failed)
+}
+
+/// Rules, data and parameters, all checked; `Err(code)` after reporting.
+fn prepare(rules: &Path, data: &Path, set: &[(String, String)], io: &mut Io) -> Result<(Checked, crate::data::Dataset, Vec<crate::value::Value>), i32> {
+    let checked = load_rules(rules, io).ok_or(1)?;
+    let params = crate::eval::params_with(&checked.program, set).map_err(|e| {
+        let _ = write!(io.err, "{}", render(&miette::Report::new(e), io.color, io.width));
+        2
+    })?;
+    let dataset = crate::data::load_dir(&checked.program, data).map_err(|errors| {
+        let _ = writeln!(io.err, "{errors}");
+        1
+    })?;
+    Ok((checked, dataset, params))
+}
+
+fn cmd_grade(rules: &Path, data: &Path, format: Format, out: Option<&Path>, set: &[(String, String)], numbers: NumberStyle, io: &mut Io) -> i32 {
+    let (checked, dataset, params) = match prepare(rules, data, set, io) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let program = &checked.program;
+    let outcome = match crate::eval::grade(program, &dataset, &params) {
+        Ok(o) => o,
+        Err(e) => {
+            let _ = write!(io.err, "{}", render(&miette::Report::new(e), io.color, io.width));
+            return 1;
+        }
+    };
+    let text = match format {
+        Format::Table => crate::report::table(program, &dataset, &outcome, &params, numbers),
+        Format::Json => {
+            let report = crate::report::to_json(program, &dataset, &outcome, &params);
+            serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
+        }
+        Format::Csv => match crate::report::entities_csv(program, &dataset, &outcome) {
+            Ok(t) => t,
+            Err(e) => {
+                let _ = writeln!(io.err, "cannot write CSV: {e}");
+                return 1;
+            }
+        },
+    };
+    match out {
+        None => {
+            let _ = write!(io.out, "{text}");
+        }
+        Some(path) => {
+            let mut inputs: Vec<PathBuf> = program.sources.files().iter().map(|f| f.path.clone()).collect();
+            for stem in ["members", "organisations"] {
+                for ext in ["csv", "json"] {
+                    inputs.push(data.join(format!("{stem}.{ext}")));
+                }
+            }
+            if let Err(e) = write_atomically(path, &text, &inputs) {
+                let _ = writeln!(io.err, "{e}");
+                return 1;
+            }
+            let _ = writeln!(io.err, "wrote {}", path.display());
+        }
+    }
+    0
+}
+
+fn cmd_explain(rules: &Path, data: &Path, id: &str, set: &[(String, String)], io: &mut Io) -> i32 {
+    let (checked, dataset, params) = match prepare(rules, data, set, io) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let program = &checked.program;
+    let Some((kind, index)) = dataset.find(program, id) else {
+        let _ = writeln!(io.err, "no member or organisation with id {id:?} in {}", data.display());
+        return 1;
+    };
+    let outcome = match crate::eval::grade(program, &dataset, &params) {
+        Ok(o) => o,
+        Err(e) => {
+            let _ = write!(io.err, "{}", render(&miette::Report::new(e), io.color, io.width));
+            return 1;
+        }
+    };
+    let trail = crate::eval::explain(program, &dataset, &params, &outcome, kind, index);
+    let _ = write!(io.out, "{}", crate::report::explain_text(program, &dataset, &params, &trail));
+    0
+}
+
+/// `*.rules` files under a folder, sorted, or the path itself.
+fn rules_files(path: &Path) -> Vec<PathBuf> {
+    if !path.is_dir() {
+        return vec![path.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rules") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn cmd_test(paths: &[PathBuf], io: &mut Io) -> i32 {
+    let (mut passed, mut failed) = (0usize, 0usize);
+    let files: Vec<PathBuf> = paths.iter().flat_map(|p| rules_files(p)).collect();
+    if files.is_empty() {
+        let _ = writeln!(io.err, "no .rules files found");
+        return 1;
+    }
+    for file in files {
+        let Some(checked) = load_rules(&file, io) else {
+            failed += 1;
+            continue;
+        };
+        let program = &checked.program;
+        let results = crate::eval::run_tests(program, &program.default_params());
+        let _ = writeln!(io.out, "{}: {} test(s)", file.display(), results.len());
+        for r in results {
+            let desc = r.description.as_ref().map(|d| format!(" — {d}")).unwrap_or_default();
+            if r.passed {
+                passed += 1;
+                let _ = writeln!(io.out, "  ✓ {}{desc}", r.name);
+            } else {
+                failed += 1;
+                let _ = writeln!(io.out, "  ✗ {}{desc}\n      expected {}\n      got      {}", r.name, r.expected, r.actual);
+            }
+        }
+    }
+    let _ = writeln!(io.out, "{passed} passed, {failed} failed");
+    i32::from(failed > 0)
+}
+
+/// Whether a diagnostic list holds an error (not only warnings).
+pub fn has_errors(problems: &[miette::Report]) -> bool {
+    problems.iter().any(|p| !is_warning(p))
+}

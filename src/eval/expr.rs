@@ -1,0 +1,318 @@
+//! The interpreter: a compiled expression over one entity.
+
+use std::cmp::Ordering;
+
+use crate::data::Dataset;
+use crate::program::*;
+use crate::syntax::ast::{BinOp, SubjectKind};
+use crate::value::{months_between, Rat, Value};
+
+/// Grades decided so far (`u8::MAX` = none yet, or not graded).
+#[derive(Debug, Clone)]
+pub struct Grades {
+    pub members: Vec<u8>,
+    pub organisations: Vec<u8>,
+}
+
+impl Grades {
+    pub fn of(&self, kind: SubjectKind, i: u32) -> Option<u8> {
+        let g = match kind {
+            SubjectKind::Member => self.members[i as usize],
+            SubjectKind::Organisation => self.organisations[i as usize],
+        };
+        (g != u8::MAX).then_some(g)
+    }
+}
+
+/// Receives the values an evaluation reads, for explanations. Bulk
+/// grading uses [`NoTrace`], which compiles to nothing.
+pub trait Tracer {
+    const ON: bool;
+    fn read(&mut self, what: String, shown: String);
+}
+
+pub struct NoTrace;
+impl Tracer for NoTrace {
+    const ON: bool = false;
+    fn read(&mut self, _: String, _: String) {}
+}
+
+/// Collects (name, value) pairs in reading order, without repeats.
+#[derive(Default)]
+pub struct Readings(pub Vec<(String, String)>);
+impl Tracer for Readings {
+    const ON: bool = true;
+    fn read(&mut self, what: String, shown: String) {
+        if !self.0.iter().any(|(w, _)| *w == what) {
+            self.0.push((what, shown));
+        }
+    }
+}
+
+/// Everything an evaluation reads.
+pub struct Env<'a> {
+    pub program: &'a Program,
+    pub data: &'a Dataset,
+    pub params: &'a [Value],
+    pub grades: &'a Grades,
+}
+
+/// The entity an expression is evaluated for.
+#[derive(Clone, Copy)]
+pub struct At {
+    pub kind: SubjectKind,
+    pub index: u32,
+    /// The entity being graded itself (not a child inside an aggregate):
+    /// only here are aggregates memoised and reads traced.
+    pub top: bool,
+}
+
+pub type Memo = Vec<Option<Value>>;
+
+impl Env<'_> {
+    pub fn truthy<T: Tracer>(&self, e: &CExpr, at: At, memo: &mut Memo, t: &mut T) -> bool {
+        matches!(self.eval(e, at, memo, t), Value::Bool(true))
+    }
+
+    pub fn eval<T: Tracer>(&self, e: &CExpr, at: At, memo: &mut Memo, t: &mut T) -> Value {
+        match e {
+            CExpr::Const(v) => v.clone(),
+            CExpr::Field(slot) => {
+                let v = self.data.table(at.kind).columns[*slot as usize].get(at.index as usize);
+                if T::ON && at.top {
+                    let f = &self.program.schema(at.kind).fields[*slot as usize];
+                    t.read(f.name.clone(), self.show(&v, f.ty, at.kind, *slot));
+                }
+                v
+            }
+            CExpr::Param(i) => {
+                let v = self.params[*i as usize].clone();
+                if T::ON && at.top {
+                    let p = &self.program.params[*i as usize];
+                    t.read(p.name.clone(), self.program.show_value(&v, p.ty));
+                }
+                v
+            }
+            CExpr::Grade => match self.grades.of(at.kind, at.index) {
+                Some(g) => Value::Grade(g),
+                None => Value::None,
+            },
+            CExpr::OrgField(base, slot) => {
+                let Value::Org(o) = self.eval(base, At { top: false, ..at }, memo, t) else { return Value::None };
+                let v = self.data.organisations.columns[*slot as usize].get(o as usize);
+                if T::ON && at.top {
+                    let f = &self.program.organisation.fields[*slot as usize];
+                    let link = if at.kind == SubjectKind::Member { "organisation" } else { "parent" };
+                    t.read(format!("{link}.{}", f.name), self.show(&v, f.ty, SubjectKind::Organisation, *slot));
+                }
+                v
+            }
+            CExpr::Not(x) => match self.eval(x, at, memo, t) {
+                Value::Bool(b) => Value::Bool(!b),
+                _ => Value::None,
+            },
+            CExpr::Neg(x) => match self.eval(x, at, memo, t) {
+                Value::Num(r) => Value::Num(Rat { num: -r.num, den: r.den }),
+                _ => Value::None,
+            },
+            CExpr::Bin(op, ty, a, b) => self.binary(*op, *ty, a, b, at, memo, t),
+            CExpr::InList(x, items) => {
+                let v = self.eval(x, at, memo, t);
+                if v == Value::None {
+                    return Value::Bool(false);
+                }
+                Value::Bool(items.iter().any(|i| equal(&v, &self.eval(i, at, memo, t))))
+            }
+            CExpr::InSet(x, set) => match (self.eval(x, at, memo, t), self.eval(set, at, memo, t)) {
+                (Value::Grade(g), Value::GradeSet(mask)) => Value::Bool(mask & (1 << g) != 0),
+                _ => Value::Bool(false),
+            },
+            CExpr::Agg(agg, slot) => {
+                let memo_slot = slot.filter(|_| at.top).map(|s| s as usize);
+                if let Some(s) = memo_slot {
+                    if let Some(v) = &memo[s] {
+                        return v.clone();
+                    }
+                }
+                let v = self.aggregate(agg, at, memo, t);
+                if let Some(s) = memo_slot {
+                    memo[s] = Some(v.clone());
+                    if T::ON {
+                        let ty = match (&v, agg.func) {
+                            (_, AggFunc::Share) => Ty::Percent,
+                            _ => Ty::Number,
+                        };
+                        t.read(agg.text.clone(), self.program.show_value(&v, ty));
+                    }
+                }
+                v
+            }
+            CExpr::Call(f, args) => {
+                let (Value::Date(a), Value::Date(b)) = (self.eval(&args[0], at, memo, t), self.eval(&args[1], at, memo, t)) else {
+                    return Value::None;
+                };
+                Value::Num(Rat::int(match f {
+                    Func::Months => months_between(a, b),
+                    Func::Days => b as i64 - a as i64,
+                }))
+            }
+        }
+    }
+
+    fn show(&self, v: &Value, ty: Ty, kind: SubjectKind, slot: u16) -> String {
+        if let (Value::Org(o), Ty::Org) = (v, ty) {
+            let _ = (kind, slot);
+            return self.data.id(self.program, SubjectKind::Organisation, *o).to_string();
+        }
+        self.program.show_value(v, ty)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn binary<T: Tracer>(&self, op: BinOp, ty: Ty, a: &CExpr, b: &CExpr, at: At, memo: &mut Memo, t: &mut T) -> Value {
+        match op {
+            BinOp::And => {
+                if !self.truthy(a, at, memo, t) {
+                    return Value::Bool(false);
+                }
+                Value::Bool(self.truthy(b, at, memo, t))
+            }
+            BinOp::Or => {
+                if self.truthy(a, at, memo, t) {
+                    return Value::Bool(true);
+                }
+                Value::Bool(self.truthy(b, at, memo, t))
+            }
+            BinOp::Eq => Value::Bool(equal(&self.eval(a, at, memo, t), &self.eval(b, at, memo, t))),
+            BinOp::Ne => Value::Bool(!equal(&self.eval(a, at, memo, t), &self.eval(b, at, memo, t))),
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let (x, y) = (self.eval(a, at, memo, t), self.eval(b, at, memo, t));
+                let Some(ord) = compare(&x, &y) else { return Value::Bool(false) };
+                Value::Bool(match op {
+                    BinOp::Lt => ord == Ordering::Less,
+                    BinOp::Le => ord != Ordering::Greater,
+                    BinOp::Gt => ord == Ordering::Greater,
+                    _ => ord != Ordering::Less,
+                })
+            }
+            BinOp::In => Value::Bool(false),
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
+                let _ = ty;
+                let (Value::Num(x), Value::Num(y)) = (self.eval(a, at, memo, t), self.eval(b, at, memo, t)) else {
+                    return Value::None;
+                };
+                // Overflow and division by zero give none, which fails every
+                // comparison: a clause on it simply does not fire.
+                let r = match op {
+                    BinOp::Add => x.checked_add(y),
+                    BinOp::Sub => x.checked_sub(y),
+                    BinOp::Mul => x.checked_mul(y),
+                    _ => x.checked_div(y),
+                };
+                r.map(Value::Num).unwrap_or(Value::None)
+            }
+        }
+    }
+
+    fn aggregate<T: Tracer>(&self, agg: &Aggregate, at: At, memo: &mut Memo, t: &mut T) -> Value {
+        let d = self.data;
+        let kind = agg.coll.element();
+        let mut considered = 0i64;
+        let mut hits = 0i64;
+        let mut sum = Rat::ZERO;
+        let mut best: Option<Value> = None;
+        let mut visit = |i: u32| {
+            if agg.graded_only && self.grades.of(kind, i).is_none() {
+                return true;
+            }
+            let child = At { kind, index: i, top: false };
+            considered += 1;
+            match agg.func {
+                AggFunc::Count | AggFunc::Share | AggFunc::All | AggFunc::Any => {
+                    let ok = agg.arg.as_ref().is_none_or(|c| self.truthy(c, child, memo, t));
+                    hits += ok as i64;
+                    // all() can stop at the first miss, any() at the first hit.
+                    !(agg.func == AggFunc::All && !ok || agg.func == AggFunc::Any && ok)
+                }
+                AggFunc::Sum => {
+                    if let Some(Value::Num(r)) = agg.arg.as_ref().map(|c| self.eval(c, child, memo, t)) {
+                        sum = sum.checked_add(r).unwrap_or(sum);
+                    }
+                    true
+                }
+                AggFunc::Min | AggFunc::Max => {
+                    let v = agg.arg.as_ref().map(|c| self.eval(c, child, memo, t)).unwrap_or(Value::None);
+                    if v != Value::None {
+                        let better = match &best {
+                            None => true,
+                            Some(b) => {
+                                let ord = compare(&v, b);
+                                if agg.func == AggFunc::Min { ord == Some(Ordering::Less) } else { ord == Some(Ordering::Greater) }
+                            }
+                        };
+                        if better {
+                            best = Some(v);
+                        }
+                    }
+                    true
+                }
+            }
+        };
+        match agg.coll {
+            Collection::Members => {
+                for &m in d.org_members.of(at.index) {
+                    if !visit(m) {
+                        break;
+                    }
+                }
+            }
+            Collection::Suborgs => {
+                for &o in d.org_children.of(at.index) {
+                    if !visit(o) {
+                        break;
+                    }
+                }
+            }
+            Collection::AllMembers => {
+                let mut stack = vec![at.index];
+                'outer: while let Some(o) = stack.pop() {
+                    for &m in d.org_members.of(o) {
+                        if !visit(m) {
+                            break 'outer;
+                        }
+                    }
+                    stack.extend(d.org_children.of(o).iter().rev());
+                }
+            }
+        }
+        match agg.func {
+            AggFunc::Count => Value::Num(Rat::int(hits)),
+            AggFunc::Share => Value::Num(if considered == 0 { Rat::ZERO } else { Rat { num: hits as i128, den: considered as i128 } }),
+            AggFunc::All => Value::Bool(hits == considered),
+            AggFunc::Any => Value::Bool(hits > 0),
+            AggFunc::Sum => Value::Num(sum),
+            AggFunc::Min | AggFunc::Max => best.unwrap_or(Value::None),
+        }
+    }
+}
+
+/// Equality where a number equals a number of any form (4/5 == 80%).
+pub fn equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Num(x), Value::Num(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// Order of two values; enumerations and grades are "better is greater"
+/// (declared best first). `None` when either side is none.
+pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+    Some(match (a, b) {
+        (Value::Num(x), Value::Num(y)) => x.cmp(y),
+        (Value::Date(x), Value::Date(y)) => x.cmp(y),
+        (Value::Enum(x), Value::Enum(y)) => y.cmp(x),
+        (Value::Grade(x), Value::Grade(y)) => y.cmp(x),
+        (Value::Text(x), Value::Text(y)) => x.cmp(y),
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        _ => return None,
+    })
+}

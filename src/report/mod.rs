@@ -1,0 +1,199 @@
+//! Stage 5, report: an [`Outcome`] as the summary table a district sends
+//! up, as JSON or CSV for other tools, and as explanations.
+
+mod explain;
+mod format;
+mod json;
+
+use std::fmt::Write;
+
+pub use explain::explain_text;
+pub use format::{pad_left, pad_right, NumberStyle};
+pub use json::{entities_csv, to_json, JsonReport};
+
+use crate::data::Dataset;
+use crate::eval::{At, Env, Grades, GroupRef, Memo, NoTrace, Outcome, QuotaFinding};
+use crate::program::{Program, QuotaModeC, Ty};
+use crate::syntax::ast::SubjectKind;
+use crate::value::Value;
+
+/// One reporting level (a `row` of the rules' `report` block).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryRow {
+    pub label: String,
+    pub kind: SubjectKind,
+    pub in_scope: u64,
+    pub graded: u64,
+    /// Count per grade, best first.
+    pub counts: Vec<u64>,
+}
+
+impl SummaryRow {
+    pub fn not_graded(&self) -> u64 {
+        self.in_scope - self.graded
+    }
+    /// (best grade, best two grades): the excellent share's numerator and
+    /// base "of those graded HTTNV or better".
+    pub fn excellent_of_good_or_better(&self) -> (u64, u64) {
+        let best = self.counts.first().copied().unwrap_or(0);
+        (best, best + self.counts.get(1).copied().unwrap_or(0))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub rows: Vec<SummaryRow>,
+}
+
+/// Counts per reporting level. An entity is in scope when a grading block
+/// covers it; it is graded when it got a grade.
+pub fn summary(program: &Program, data: &Dataset, outcome: &Outcome, params: &[Value]) -> Summary {
+    let grades = Grades {
+        members: outcome.members.iter().map(|d| d.grade.unwrap_or(u8::MAX)).collect(),
+        organisations: outcome.organisations.iter().map(|d| d.grade.unwrap_or(u8::MAX)).collect(),
+    };
+    let env = Env { program, data, params, grades: &grades };
+    let mut memo: Memo = vec![None; program.memo_slots];
+    let rows = program
+        .report
+        .iter()
+        .map(|r| {
+            let mut row = SummaryRow { label: r.label.clone(), kind: r.kind, in_scope: 0, graded: 0, counts: vec![0; program.grades.len()] };
+            for (i, d) in outcome.decisions(r.kind).iter().enumerate() {
+                if d.block.is_none() {
+                    continue;
+                }
+                if let Some(f) = &r.filter {
+                    memo.iter_mut().for_each(|m| *m = None);
+                    if !env.truthy(f, At { kind: r.kind, index: i as u32, top: true }, &mut memo, &mut NoTrace) {
+                        continue;
+                    }
+                }
+                row.in_scope += 1;
+                if let Some(g) = d.grade {
+                    row.graded += 1;
+                    row.counts[g as usize] += 1;
+                }
+            }
+            row
+        })
+        .collect();
+    Summary { rows }
+}
+
+/// A quota group as people name it: the organisation's name and id.
+pub fn group_label(program: &Program, data: &Dataset, g: &GroupRef) -> (String, Option<String>) {
+    match g {
+        GroupRef::All => ("toàn bộ".into(), None),
+        GroupRef::Outside => ("(không thuộc nhóm nào)".into(), None),
+        GroupRef::Value(v) => (v.clone(), None),
+        GroupRef::Organisation(o) => (
+            data.name(program, SubjectKind::Organisation, *o).to_string(),
+            Some(data.id(program, SubjectKind::Organisation, *o).to_string()),
+        ),
+    }
+}
+
+/// How a quota reads: "HTXSNV ≤ 20% × [HTTNV], floor".
+pub fn quota_rule_text(program: &Program, params: &[Value], qi: usize) -> String {
+    let q = &program.quotas[qi];
+    let show = |e: &crate::program::CExpr, ty: Ty| match e {
+        crate::program::CExpr::Param(i) => program.show_value(&params[*i as usize], ty),
+        crate::program::CExpr::Const(v) => program.show_value(v, ty),
+        _ => "…".into(),
+    };
+    format!(
+        "{} ≤ {} × {}, {}",
+        program.grade_code(q.grade),
+        show(&q.ratio, Ty::Percent),
+        show(&q.base, Ty::GradeSet),
+        show(&q.rounding, Ty::Rounding)
+    )
+}
+
+/// The summary table and the quota findings, in Vietnamese.
+pub fn table(program: &Program, data: &Dataset, outcome: &Outcome, params: &[Value], style: NumberStyle) -> String {
+    let s = summary(program, data, outcome, params);
+    let mut out = String::new();
+    let h = &program.header;
+    let _ = writeln!(out, "{} — năm {}", h.name, h.year);
+    let _ = writeln!(out, "Ngày đánh giá: {}", crate::value::format_date(h.review_date));
+    let _ = writeln!(out);
+    let label_w = s.rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(0).max(4);
+    let mut header = format!("{}  {}  {}", pad_right("Cấp", label_w), pad_left("Tổng số", 8), pad_left("Đã xếp loại", 11));
+    for g in &program.grades {
+        header.push_str(&format!("  {}", pad_left(&g.code, 14)));
+    }
+    header.push_str(&format!("  {}", pad_left("Không xếp loại", 14)));
+    let _ = writeln!(out, "{header}");
+    let _ = writeln!(out, "{}", "─".repeat(header.chars().count()));
+    for r in &s.rows {
+        let mut line = format!(
+            "{}  {}  {}",
+            pad_right(&r.label, label_w),
+            pad_left(&style.int(r.in_scope), 8),
+            pad_left(&style.int(r.graded), 11)
+        );
+        for &c in &r.counts {
+            let cell = format!("{} ({})", style.int(c), style.percent(c, r.graded));
+            line.push_str(&format!("  {}", pad_left(&cell, 14)));
+        }
+        line.push_str(&format!("  {}", pad_left(&style.int(r.not_graded()), 14)));
+        let _ = writeln!(out, "{line}");
+    }
+    if program.grades.len() >= 2 {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "Tỷ lệ {} so với số được xếp loại từ {} trở lên:",
+            program.grades[0].code, program.grades[1].code
+        );
+        for r in &s.rows {
+            let (best, base) = r.excellent_of_good_or_better();
+            let _ = writeln!(out, "  {}: {} ({}/{})", r.label, style.percent(best, base), style.int(best), style.int(base));
+        }
+    }
+    out.push_str(&findings_text(program, data, &outcome.findings, params, style));
+    out
+}
+
+/// Per quota: the rule, how many groups, and every group over its cap.
+pub fn findings_text(program: &Program, data: &Dataset, findings: &[QuotaFinding], params: &[Value], style: NumberStyle) -> String {
+    let mut out = String::new();
+    if program.quotas.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Giới hạn tỷ lệ (quota):");
+    for (qi, q) in program.quotas.iter().enumerate() {
+        let mine: Vec<&QuotaFinding> = findings.iter().filter(|f| f.quota == qi).collect();
+        let breaches: Vec<&&QuotaFinding> = mine.iter().filter(|f| f.breach).collect();
+        let mode = match q.mode {
+            QuotaModeC::Check => "kiểm tra",
+            QuotaModeC::Enforce(_) => "áp dụng",
+        };
+        let _ = writeln!(
+            out,
+            "  {} ({}; {}): {} nhóm, {} vượt",
+            q.name,
+            quota_rule_text(program, params, qi),
+            mode,
+            style.int(mine.len() as u64),
+            style.int(breaches.len() as u64)
+        );
+        for f in breaches {
+            let (name, id) = group_label(program, data, &f.group);
+            let id = id.map(|i| format!(" [{i}]")).unwrap_or_default();
+            let action = if f.lowered > 0 { format!("; hạ {} bậc một", style.int(f.lowered as u64)) } else { String::new() };
+            let _ = writeln!(
+                out,
+                "    VƯỢT  {name}{id}: {} {} > tối đa {} (cơ sở tính {}){action}",
+                style.int(f.count as u64),
+                program.grade_code(f.grade),
+                style.int(f.cap as u64),
+                style.int(f.base_count as u64),
+            );
+        }
+    }
+    out
+}
