@@ -351,15 +351,19 @@ fn cycle_errors(program: &Program, orgs: &Table) -> Vec<DataError> {
     for start in 0..n {
         let mut walk = Vec::new();
         let mut o = start;
+        let mut reached_root = false;
         while state[o] == 0 {
             state[o] = 1;
             walk.push(o);
             match link.org(o) {
                 Some(p) => o = p as usize,
-                None => break,
+                None => {
+                    reached_root = true;
+                    break;
+                }
             }
         }
-        if state[o] == 1 {
+        if !reached_root && state[o] == 1 {
             if let Some(pos) = walk.iter().position(|&w| w == o) {
                 let circle: Vec<&str> = walk[pos..].iter().chain(std::iter::once(&o)).map(|&w| ids.text(w)).collect();
                 let first = *walk[pos..].iter().min().unwrap_or(&o);

@@ -138,11 +138,16 @@ impl Env<'_> {
                 if let Some(s) = memo_slot {
                     memo[s] = Some(v.clone());
                     if T::ON {
-                        let ty = match (&v, agg.func) {
-                            (_, AggFunc::Share) => Ty::Percent,
-                            _ => Ty::Number,
+                        let shown = match (&v, agg.func) {
+                            // The share unreduced: hits over those counted.
+                            (Value::Num(r), AggFunc::Share) if r.den > 0 => {
+                                let pct = Rat { num: r.num * 100, den: r.den }.to_decimal_string(1);
+                                format!("{pct}% ({}/{})", r.num, r.den)
+                            }
+                            (Value::Bool(b), _) => b.to_string(),
+                            _ => self.program.show_value(&v, Ty::Number),
                         };
-                        t.read(agg.text.clone(), self.program.show_value(&v, ty));
+                        t.read(agg.text.clone(), shown);
                     }
                 }
                 v
@@ -286,6 +291,7 @@ impl Env<'_> {
         }
         match agg.func {
             AggFunc::Count => Value::Num(Rat::int(hits)),
+            // Kept unreduced (hits / considered) so explanations can show both.
             AggFunc::Share => Value::Num(if considered == 0 { Rat::ZERO } else { Rat { num: hits as i128, den: considered as i128 } }),
             AggFunc::All => Value::Bool(hits == considered),
             AggFunc::Any => Value::Bool(hits > 0),
