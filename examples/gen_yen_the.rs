@@ -55,26 +55,63 @@ struct Grassroots {
 }
 
 const FAMILY: &[&str] = &[
-    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Giáp", "Ngô", "Đỗ", "Vũ", "Hà", "Lương", "Thân", "Dương", "Bùi", "Đặng", "Hoàng",
-    "Nguyễn", "Nguyễn", "Trần", "Lê",
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Giáp", "Ngô", "Đỗ", "Vũ", "Hà", "Lương", "Thân",
+    "Dương", "Bùi", "Đặng", "Hoàng", "Nguyễn", "Nguyễn", "Trần", "Lê",
 ];
-const MIDDLE_M: &[&str] = &["Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân", "Thành", "Công", "Ngọc", "Đình"];
+const MIDDLE_M: &[&str] = &[
+    "Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân", "Thành", "Công", "Ngọc", "Đình",
+];
 const MIDDLE_F: &[&str] = &["Thị", "Thu", "Thanh", "Ngọc", "Hồng", "Minh", "Thị", "Kim"];
 const GIVEN_M: &[&str] = &[
-    "An", "Bình", "Cường", "Dũng", "Dương", "Giang", "Hải", "Hùng", "Huy", "Khánh", "Long", "Mạnh", "Nam", "Phong", "Quân", "Sơn",
-    "Thắng", "Thành", "Toàn", "Trung", "Tuấn", "Việt", "Vinh", "Hưng", "Lâm", "Đạt",
+    "An", "Bình", "Cường", "Dũng", "Dương", "Giang", "Hải", "Hùng", "Huy", "Khánh", "Long", "Mạnh",
+    "Nam", "Phong", "Quân", "Sơn", "Thắng", "Thành", "Toàn", "Trung", "Tuấn", "Việt", "Vinh",
+    "Hưng", "Lâm", "Đạt",
 ];
 const GIVEN_F: &[&str] = &[
-    "Anh", "Chi", "Dung", "Hà", "Hạnh", "Hằng", "Hoa", "Hương", "Huyền", "Lan", "Liên", "Linh", "Loan", "Mai", "Nga", "Ngọc",
-    "Nhung", "Phương", "Thảo", "Thủy", "Trang", "Yến", "Vân", "Oanh",
+    "Anh", "Chi", "Dung", "Hà", "Hạnh", "Hằng", "Hoa", "Hương", "Huyền", "Lan", "Liên", "Linh",
+    "Loan", "Mai", "Nga", "Ngọc", "Nhung", "Phương", "Thảo", "Thủy", "Trang", "Yến", "Vân", "Oanh",
 ];
 const HAMLETS: &[&str] = &[
-    "Đồng Mới", "Đồng Cả", "Tân Sơn", "Hòa Bình", "Trại Nấm", "Làng Chũng", "Khe Cạn", "Bãi Lát", "Đồng Gia", "Cầu Đá", "Ao Đình",
-    "Đồng Bản", "Thống Nhất", "Quyết Tiến", "Đồng Sim", "Làng Trù", "Đá Ninh", "Tân Lập", "Hố Chuối", "Đồng Vương", "Khuôn Cấm",
-    "Trại Hạ", "Đồng Chùa", "Đồng Vàng", "Đồng Dinh", "Lèo", "Gốc Mít", "Đồng Kim", "Bản Ven", "Na Lương",
+    "Đồng Mới",
+    "Đồng Cả",
+    "Tân Sơn",
+    "Hòa Bình",
+    "Trại Nấm",
+    "Làng Chũng",
+    "Khe Cạn",
+    "Bãi Lát",
+    "Đồng Gia",
+    "Cầu Đá",
+    "Ao Đình",
+    "Đồng Bản",
+    "Thống Nhất",
+    "Quyết Tiến",
+    "Đồng Sim",
+    "Làng Trù",
+    "Đá Ninh",
+    "Tân Lập",
+    "Hố Chuối",
+    "Đồng Vương",
+    "Khuôn Cấm",
+    "Trại Hạ",
+    "Đồng Chùa",
+    "Đồng Vàng",
+    "Đồng Dinh",
+    "Lèo",
+    "Gốc Mít",
+    "Đồng Kim",
+    "Bản Ven",
+    "Na Lương",
 ];
-const COMMUNE_UNITS: &[&str] =
-    &["Trường Mầm non", "Trường Tiểu học", "Trường THCS", "Trạm Y tế", "Công an xã", "Quân sự xã", "cơ quan Ủy ban nhân dân"];
+const COMMUNE_UNITS: &[&str] = &[
+    "Trường Mầm non",
+    "Trường Tiểu học",
+    "Trường THCS",
+    "Trạm Y tế",
+    "Công an xã",
+    "Quân sự xã",
+    "cơ quan Ủy ban nhân dân",
+];
 
 fn grassroots() -> Vec<Grassroots> {
     let committee = |name: &'static str, agency: bool, grade: Grade, cells: &[&str]| Grassroots {
@@ -90,8 +127,14 @@ fn grassroots() -> Vec<Grassroots> {
             true,
             X,
             &[
-                "Văn phòng Huyện ủy", "Ban Tổ chức Huyện ủy", "Ban Tuyên giáo Huyện ủy", "Ủy ban Kiểm tra Huyện ủy",
-                "Ban Dân vận Huyện ủy", "Trung tâm Chính trị huyện", "Ủy ban Mặt trận Tổ quốc huyện", "Hội Nông dân huyện",
+                "Văn phòng Huyện ủy",
+                "Ban Tổ chức Huyện ủy",
+                "Ban Tuyên giáo Huyện ủy",
+                "Ủy ban Kiểm tra Huyện ủy",
+                "Ban Dân vận Huyện ủy",
+                "Trung tâm Chính trị huyện",
+                "Ủy ban Mặt trận Tổ quốc huyện",
+                "Hội Nông dân huyện",
                 "Hội Liên hiệp Phụ nữ huyện",
             ],
         ),
@@ -100,9 +143,18 @@ fn grassroots() -> Vec<Grassroots> {
             true,
             X,
             &[
-                "Đội Cảnh sát giao thông", "Đội Cảnh sát hình sự", "Đội An ninh", "Đội Cảnh sát kinh tế", "Đội Tham mưu",
-                "Đội Cảnh sát quản lý hành chính", "Đội Cảnh sát điều tra", "Đội Cảnh sát phòng cháy", "Nhà tạm giữ",
-                "Đội Cảnh sát môi trường", "Công an thị trấn Cầu Gồ", "Công an thị trấn Bố Hạ",
+                "Đội Cảnh sát giao thông",
+                "Đội Cảnh sát hình sự",
+                "Đội An ninh",
+                "Đội Cảnh sát kinh tế",
+                "Đội Tham mưu",
+                "Đội Cảnh sát quản lý hành chính",
+                "Đội Cảnh sát điều tra",
+                "Đội Cảnh sát phòng cháy",
+                "Nhà tạm giữ",
+                "Đội Cảnh sát môi trường",
+                "Công an thị trấn Cầu Gồ",
+                "Công an thị trấn Bố Hạ",
             ],
         ),
     ];
@@ -130,7 +182,9 @@ fn grassroots() -> Vec<Grassroots> {
         ("Đảng bộ xã Đông Sơn", T),
     ];
     // 294 cells over 21 communes and towns, 12 to 16 each.
-    let sizes = [15, 14, 16, 16, 13, 14, 12, 15, 14, 13, 14, 15, 12, 14, 13, 16, 13, 14, 15, 12, 14];
+    let sizes = [
+        15, 14, 16, 16, 13, 14, 12, 15, 14, 13, 14, 15, 12, 14, 13, 16, 13, 14, 15, 12, 14,
+    ];
     for (i, (name, grade)) in communes.iter().enumerate() {
         let mut cells: Vec<String> = Vec::new();
         let units = COMMUNE_UNITS.len().min(sizes[i] / 3);
@@ -142,23 +196,47 @@ fn grassroots() -> Vec<Grassroots> {
             cells.push(format!("Chi bộ thôn {}", HAMLETS[h]));
             h = (h + 1) % HAMLETS.len();
         }
-        out.push(Grassroots { name, committee: true, agency: false, grade: *grade, cells });
+        out.push(Grassroots {
+            name,
+            committee: true,
+            agency: false,
+            grade: *grade,
+            cells,
+        });
     }
     out.push(committee(
         "Đảng bộ Quân sự huyện",
         true,
         T,
-        &["Ban Tham mưu", "Ban Chính trị", "Ban Hậu cần - Kỹ thuật", "Trung đội Dân quân cơ động", "Kho vũ khí", "Trung đội Thông tin"],
+        &[
+            "Ban Tham mưu",
+            "Ban Chính trị",
+            "Ban Hậu cần - Kỹ thuật",
+            "Trung đội Dân quân cơ động",
+            "Kho vũ khí",
+            "Trung đội Thông tin",
+        ],
     ));
     out.push(committee(
         "Đảng bộ cơ quan Chính quyền huyện",
         true,
         T,
         &[
-            "Văn phòng HĐND và UBND huyện", "Phòng Nội vụ", "Phòng Tài chính - Kế hoạch", "Phòng Giáo dục và Đào tạo",
-            "Phòng Nông nghiệp và PTNT", "Phòng Tài nguyên và Môi trường", "Phòng Kinh tế và Hạ tầng",
-            "Phòng Lao động - Thương binh và Xã hội", "Phòng Văn hóa và Thông tin", "Phòng Tư pháp", "Thanh tra huyện",
-            "Phòng Y tế", "Phòng Dân tộc", "Trung tâm Văn hóa - Thể thao", "Ban Quản lý dự án đầu tư xây dựng",
+            "Văn phòng HĐND và UBND huyện",
+            "Phòng Nội vụ",
+            "Phòng Tài chính - Kế hoạch",
+            "Phòng Giáo dục và Đào tạo",
+            "Phòng Nông nghiệp và PTNT",
+            "Phòng Tài nguyên và Môi trường",
+            "Phòng Kinh tế và Hạ tầng",
+            "Phòng Lao động - Thương binh và Xã hội",
+            "Phòng Văn hóa và Thông tin",
+            "Phòng Tư pháp",
+            "Thanh tra huyện",
+            "Phòng Y tế",
+            "Phòng Dân tộc",
+            "Trung tâm Văn hóa - Thể thao",
+            "Ban Quản lý dự án đầu tư xây dựng",
         ],
     ));
     let cells_of_base: &[(&'static str, Grade)] = &[
@@ -181,7 +259,13 @@ fn grassroots() -> Vec<Grassroots> {
         ("Chi bộ Trung tâm Dịch vụ nông nghiệp", T),
     ];
     for (name, grade) in cells_of_base {
-        out.push(Grassroots { name, committee: false, agency: true, grade: *grade, cells: Vec::new() });
+        out.push(Grassroots {
+            name,
+            committee: false,
+            agency: true,
+            grade: *grade,
+            cells: Vec::new(),
+        });
     }
     out
 }
@@ -243,8 +327,17 @@ fn date(rng: &mut Rng, from_year: u32, to_year: u32) -> String {
 
 fn person(rng: &mut Rng) -> String {
     let female = rng.below(5) < 2;
-    let (middle, given) = if female { (MIDDLE_F, GIVEN_F) } else { (MIDDLE_M, GIVEN_M) };
-    format!("{} {} {}", rng.pick(FAMILY), rng.pick(middle), rng.pick(given))
+    let (middle, given) = if female {
+        (MIDDLE_F, GIVEN_F)
+    } else {
+        (MIDDLE_M, GIVEN_M)
+    };
+    format!(
+        "{} {} {}",
+        rng.pick(FAMILY),
+        rng.pick(middle),
+        rng.pick(given)
+    )
 }
 
 /// Writes one district; `prefix` keeps ids unique across copies.
@@ -301,13 +394,27 @@ fn district(
             founded: date(rng, 1950, 2005),
             key_level,
             other_level,
-            targets: if g.grade == Grade::Pass { 70 + rng.below(20) as u32 } else { 95 + rng.below(6) as u32 },
+            targets: if g.grade == Grade::Pass {
+                70 + rng.below(20) as u32
+            } else {
+                95 + rng.below(6) as u32
+            },
             peers,
             disciplined: g.grade == Grade::Pass && !g.committee,
             self_detected: g.grade == Grade::Pass && !g.committee,
         });
         if !g.committee {
-            containers.push(Container { org: org_index, grassroots: gi, grade: g.grade, agency: true, size: 0, not_graded: 0, fail: 0, pass: 0, excellent: 0 });
+            containers.push(Container {
+                org: org_index,
+                grassroots: gi,
+                grade: g.grade,
+                agency: true,
+                size: 0,
+                not_graded: 0,
+                fail: 0,
+                pass: 0,
+                excellent: 0,
+            });
             continue;
         }
         // Pass and new cells first; excellent cells are placed below, once
@@ -317,7 +424,10 @@ fn district(
             Grade::Pass => (3, 0),
             Grade::Good => {
                 good_committees_seen += 1;
-                (usize::from(good_committees_seen <= 8), usize::from((3..=10).contains(&good_committees_seen)))
+                (
+                    usize::from(good_committees_seen <= 8),
+                    usize::from((3..=10).contains(&good_committees_seen)),
+                )
             }
             _ => (0, 0),
         };
@@ -329,7 +439,17 @@ fn district(
             } else {
                 Grade::Good
             };
-            containers.push(Container { org: orgs.len(), grassroots: gi, grade, agency: g.agency, size: 0, not_graded: 0, fail: 0, pass: 0, excellent: 0 });
+            containers.push(Container {
+                org: orgs.len(),
+                grassroots: gi,
+                grade,
+                agency: g.agency,
+                size: 0,
+                not_graded: 0,
+                fail: 0,
+                pass: 0,
+                excellent: 0,
+            });
             orgs.push(Org {
                 id: format!("{id}-C{:02}", ci + 1),
                 name: cell_name.clone(),
@@ -371,16 +491,28 @@ fn district(
 fn excellent_cells(containers: &mut [Container], total: usize) {
     let mut remaining = total;
     let committees: Vec<usize> = {
-        let mut g: Vec<usize> = containers.iter().filter(|c| !c.org_is_base()).map(|c| c.grassroots).collect();
+        let mut g: Vec<usize> = containers
+            .iter()
+            .filter(|c| !c.org_is_base())
+            .map(|c| c.grassroots)
+            .collect();
         g.dedup();
         g
     };
     while remaining > 0 {
         let before = remaining;
         for &gi in &committees {
-            let cells: Vec<usize> = (0..containers.len()).filter(|&i| containers[i].grassroots == gi && !containers[i].org_is_base()).collect();
-            let best_or_good = cells.iter().filter(|&&i| matches!(containers[i].grade, Grade::Excellent | Grade::Good)).count();
-            let excellent = cells.iter().filter(|&&i| containers[i].grade == Grade::Excellent).count();
+            let cells: Vec<usize> = (0..containers.len())
+                .filter(|&i| containers[i].grassroots == gi && !containers[i].org_is_base())
+                .collect();
+            let best_or_good = cells
+                .iter()
+                .filter(|&&i| matches!(containers[i].grade, Grade::Excellent | Grade::Good))
+                .count();
+            let excellent = cells
+                .iter()
+                .filter(|&&i| containers[i].grade == Grade::Excellent)
+                .count();
             if remaining > 0 && excellent < (best_or_good * 20).div_ceil(100) {
                 if let Some(&i) = cells.iter().find(|&&i| containers[i].grade == Grade::Good) {
                     containers[i].grade = Grade::Excellent;
@@ -396,13 +528,17 @@ fn excellent_cells(containers: &mut [Container], total: usize) {
 /// 4,371 members; 35 not graded; 606 / 3,375 / 320 / 35.
 fn allocate(containers: &mut [Container], rng: &mut Rng) {
     const MEMBERS: usize = 4371;
-    let base_sizes = [28, 31, 19, 22, 25, 17, 14, 21, 13, 12, 15, 18, 24, 16, 20, 11, 23];
+    let base_sizes = [
+        28, 31, 19, 22, 25, 17, 14, 21, 13, 12, 15, 18, 24, 16, 20, 11, 23,
+    ];
     let mut in_base = 0;
     for c in containers.iter_mut().filter(|c| c.org_is_base()) {
         c.size = base_sizes[in_base % base_sizes.len()];
         in_base += 1;
     }
-    let cells: Vec<usize> = (0..containers.len()).filter(|&i| !containers[i].org_is_base()).collect();
+    let cells: Vec<usize> = (0..containers.len())
+        .filter(|&i| !containers[i].org_is_base())
+        .collect();
     let rest = MEMBERS - containers.iter().map(|c| c.size).sum::<usize>();
     for (k, &i) in cells.iter().enumerate() {
         containers[i].size = rest / cells.len() + usize::from(k < rest % cells.len());
@@ -425,11 +561,19 @@ fn allocate(containers: &mut [Container], rng: &mut Rng) {
         i += 10;
     }
     // Fail only where the container may hold it: pass cells and new cells.
-    let weak: Vec<usize> = (0..len).filter(|&i| matches!(containers[i].grade, Grade::Pass | Grade::New)).collect();
+    let weak: Vec<usize> = (0..len)
+        .filter(|&i| matches!(containers[i].grade, Grade::Pass | Grade::New))
+        .collect();
     for k in 0..35 {
         containers[weak[k % weak.len()]].fail += 1;
     }
-    spread(containers, 320, |c| (c.graded() * 12 / 100 + 1).min(c.weak_limit().saturating_sub(c.fail)), |c| c.weak_limit().saturating_sub(c.fail), |c| &mut c.pass);
+    spread(
+        containers,
+        320,
+        |c| (c.graded() * 12 / 100 + 1).min(c.weak_limit().saturating_sub(c.fail)),
+        |c| c.weak_limit().saturating_sub(c.fail),
+        |c| &mut c.pass,
+    );
     // Excellent members: about 15%, more in excellent containers, never
     // over the district's reading of the cap in a grassroots organisation.
     let mut capacity = vec![0usize; 64];
@@ -562,7 +706,11 @@ fn write_members(
                 _ => {
                     row.result = "Tốt";
                     row.other = rng.pick(&["Tốt", "Trung bình", "Xuất sắc"]);
-                    row.civil = if civil { rng.pick(&["HTTNV", "HTXSNV"]) } else { "" };
+                    row.civil = if civil {
+                        rng.pick(&["HTTNV", "HTXSNV"])
+                    } else {
+                        ""
+                    };
                 }
             },
             Grade::Pass => match rng.below(4) {
@@ -587,7 +735,11 @@ fn write_members(
             Grade::Fail => {
                 row.result = "Tốt";
                 row.other = "Trung bình";
-                let reason = if disciplined_here { 1 + rng.below(4) } else { rng.below(5) };
+                let reason = if disciplined_here {
+                    1 + rng.below(4)
+                } else {
+                    rng.below(5)
+                };
                 match reason {
                     0 => {
                         row.disciplined = "có";
@@ -609,12 +761,19 @@ fn write_members(
                         row.admitted = date(rng, 1955, 1975);
                     }
                     4 => row.suspended = "có",
-                    _ => row.admitted = format!("{:02}/{:02}/2021", 1 + rng.below(28), 7 + rng.below(5)),
+                    _ => {
+                        row.admitted =
+                            format!("{:02}/{:02}/2021", 1 + rng.below(28), 7 + rng.below(5))
+                    }
                 }
             }
         }
         if row.tasks.is_empty() {
-            row.tasks = if matches!(g, Grade::Excellent) { "100%".into() } else { format!("{}%", 85 + rng.below(16)) };
+            row.tasks = if matches!(g, Grade::Excellent) {
+                "100%".into()
+            } else {
+                format!("{}%", 85 + rng.below(16))
+            };
         }
         w.write_record([
             row.id.as_str(),
@@ -655,14 +814,33 @@ struct MemberRow {
 }
 
 const MEMBER_HEADER: [&str; 14] = [
-    "Mã đảng viên", "Họ và tên", "Mã chi bộ", "Ngày kết nạp", "Miễn công tác và sinh hoạt đảng", "Đình chỉ sinh hoạt đảng",
-    "Kết quả thực hiện nhiệm vụ", "Các tiêu chí còn lại", "Tỷ lệ hoàn thành chỉ tiêu", "Xếp loại CBCCVC",
-    "Xếp loại đơn vị phụ trách", "Suy thoái", "Bị kỷ luật trong năm", "Số tháng nghỉ ốm",
+    "Mã đảng viên",
+    "Họ và tên",
+    "Mã chi bộ",
+    "Ngày kết nạp",
+    "Miễn công tác và sinh hoạt đảng",
+    "Đình chỉ sinh hoạt đảng",
+    "Kết quả thực hiện nhiệm vụ",
+    "Các tiêu chí còn lại",
+    "Tỷ lệ hoàn thành chỉ tiêu",
+    "Xếp loại CBCCVC",
+    "Xếp loại đơn vị phụ trách",
+    "Suy thoái",
+    "Bị kỷ luật trong năm",
+    "Số tháng nghỉ ốm",
 ];
 
 const ORG_HEADER: [&str; 11] = [
-    "Mã tổ chức", "Tên tổ chức", "Mã cấp trên", "Loại", "Ngày thành lập", "Kết quả xây dựng Đảng, phát triển KT-XH",
-    "Các tiêu chí còn lại", "Tỷ lệ hoàn thành chỉ tiêu", "Xếp loại chính quyền, MTTQ, đoàn thể", "Bị kỷ luật",
+    "Mã tổ chức",
+    "Tên tổ chức",
+    "Mã cấp trên",
+    "Loại",
+    "Ngày thành lập",
+    "Kết quả xây dựng Đảng, phát triển KT-XH",
+    "Các tiêu chí còn lại",
+    "Tỷ lệ hoàn thành chỉ tiêu",
+    "Xếp loại chính quyền, MTTQ, đoàn thể",
+    "Bị kỷ luật",
     "Tự phát hiện, khắc phục",
 ];
 
@@ -712,7 +890,15 @@ fn main() -> std::io::Result<()> {
     members.write_record(MEMBER_HEADER)?;
     let mut member_no = 0;
     if copies == 0 {
-        district("", "", "Đảng bộ huyện Yên Thế", &mut orgs, &mut members, &mut member_no, &mut rng)?;
+        district(
+            "",
+            "",
+            "Đảng bộ huyện Yên Thế",
+            &mut orgs,
+            &mut members,
+            &mut member_no,
+            &mut rng,
+        )?;
     } else {
         orgs.push(Org {
             id: "TINH".into(),
@@ -729,11 +915,23 @@ fn main() -> std::io::Result<()> {
         });
         for d in 1..=copies {
             let name = format!("Đảng bộ huyện mẫu số {d}");
-            district(&format!("H{d:03}-"), "TINH", &name, &mut orgs, &mut members, &mut member_no, &mut rng)?;
+            district(
+                &format!("H{d:03}-"),
+                "TINH",
+                &name,
+                &mut orgs,
+                &mut members,
+                &mut member_no,
+                &mut rng,
+            )?;
         }
     }
     members.flush()?;
     write_orgs(&out.join("organisations.csv"), &orgs)?;
-    eprintln!("wrote {} organisations and {member_no} members to {}", orgs.len(), out.display());
+    eprintln!(
+        "wrote {} organisations and {member_no} members to {}",
+        orgs.len(),
+        out.display()
+    );
     Ok(())
 }

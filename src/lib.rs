@@ -26,8 +26,6 @@ pub mod cli;
 pub mod data;
 pub mod eval;
 
-
-
 pub mod program;
 pub mod report;
 

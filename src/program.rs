@@ -251,6 +251,9 @@ pub enum CExpr {
     /// An aggregate; top-level ones are computed once per organisation.
     Agg(Box<Aggregate>, Option<u16>),
     Call(Func, Vec<CExpr>),
+    /// A derived value (`let`), inlined where it is used; the wrapper only
+    /// names it in explanations.
+    Let(SubjectKind, u16, Box<CExpr>),
 }
 
 /// A checked rules file, with everything it extends merged in.
@@ -280,10 +283,16 @@ impl Program {
         }
     }
     pub fn grade_code(&self, g: u8) -> &str {
-        self.grades.get(g as usize).map(|g| g.code.as_str()).unwrap_or("?")
+        self.grades
+            .get(g as usize)
+            .map(|g| g.code.as_str())
+            .unwrap_or("?")
     }
     pub fn grade_index(&self, code: &str) -> Option<u8> {
-        self.grades.iter().position(|g| g.code == code).map(|i| i as u8)
+        self.grades
+            .iter()
+            .position(|g| g.code == code)
+            .map(|i| i as u8)
     }
     pub fn param_index(&self, name: &str) -> Option<usize> {
         self.params.iter().position(|p| p.name == name)
@@ -318,8 +327,10 @@ impl Program {
             },
             Value::Grade(g) => self.grade_code(*g).to_string(),
             Value::GradeSet(mask) => {
-                let codes: Vec<&str> =
-                    (0..self.grades.len()).filter(|i| mask & (1 << i) != 0).map(|i| self.grade_code(i as u8)).collect();
+                let codes: Vec<&str> = (0..self.grades.len())
+                    .filter(|i| mask & (1 << i) != 0)
+                    .map(|i| self.grade_code(i as u8))
+                    .collect();
                 format!("[{}]", codes.join(", "))
             }
             Value::Rounding(r) => r.name().to_string(),

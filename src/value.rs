@@ -25,7 +25,10 @@ fn gcd(mut a: i128, mut b: i128) -> i128 {
 impl Rat {
     pub const ZERO: Rat = Rat { num: 0, den: 1 };
     pub fn int(n: i64) -> Rat {
-        Rat { num: n as i128, den: 1 }
+        Rat {
+            num: n as i128,
+            den: 1,
+        }
     }
     /// `None` for a zero denominator.
     pub fn new(num: i128, den: i128) -> Option<Rat> {
@@ -33,22 +36,49 @@ impl Rat {
             return None;
         }
         let s = if den < 0 { -1 } else { 1 };
-        Some(Rat { num: num * s, den: den * s }.reduced())
+        Some(
+            Rat {
+                num: num * s,
+                den: den * s,
+            }
+            .reduced(),
+        )
     }
     pub fn reduced(self) -> Rat {
         let g = gcd(self.num, self.den);
-        Rat { num: self.num / g, den: self.den / g }
+        Rat {
+            num: self.num / g,
+            den: self.den / g,
+        }
     }
     pub fn checked_add(self, o: Rat) -> Option<Rat> {
-        let num = self.num.checked_mul(o.den)?.checked_add(o.num.checked_mul(self.den)?)?;
-        Some(Rat { num, den: self.den.checked_mul(o.den)? }.reduced())
+        let num = self
+            .num
+            .checked_mul(o.den)?
+            .checked_add(o.num.checked_mul(self.den)?)?;
+        Some(
+            Rat {
+                num,
+                den: self.den.checked_mul(o.den)?,
+            }
+            .reduced(),
+        )
     }
     pub fn checked_sub(self, o: Rat) -> Option<Rat> {
-        self.checked_add(Rat { num: o.num.checked_neg()?, den: o.den })
+        self.checked_add(Rat {
+            num: o.num.checked_neg()?,
+            den: o.den,
+        })
     }
     pub fn checked_mul(self, o: Rat) -> Option<Rat> {
         let (a, b) = (self.reduced(), o.reduced());
-        Some(Rat { num: a.num.checked_mul(b.num)?, den: a.den.checked_mul(b.den)? }.reduced())
+        Some(
+            Rat {
+                num: a.num.checked_mul(b.num)?,
+                den: a.den.checked_mul(b.den)?,
+            }
+            .reduced(),
+        )
     }
     pub fn checked_div(self, o: Rat) -> Option<Rat> {
         if o.num == 0 {
@@ -64,7 +94,10 @@ impl Rat {
     }
     /// Half away from zero.
     pub fn nearest(self) -> i128 {
-        let twice = Rat { num: self.num * 2 + self.den * self.num.signum(), den: self.den * 2 };
+        let twice = Rat {
+            num: self.num * 2 + self.den * self.num.signum(),
+            den: self.den * 2,
+        };
         if self.num >= 0 {
             twice.floor()
         } else {
@@ -74,13 +107,22 @@ impl Rat {
     /// Rounded half away from zero to `decimals` places, as text ("20.5").
     pub fn to_decimal_string(self, decimals: u32) -> String {
         let scale = 10i128.pow(decimals);
-        let scaled = Rat { num: self.num.saturating_mul(scale), den: self.den }.nearest();
+        let scaled = Rat {
+            num: self.num.saturating_mul(scale),
+            den: self.den,
+        }
+        .nearest();
         let sign = if scaled < 0 { "-" } else { "" };
         let a = scaled.abs();
         if decimals == 0 {
             format!("{sign}{a}")
         } else {
-            format!("{sign}{}.{:0width$}", a / scale, a % scale, width = decimals as usize)
+            format!(
+                "{sign}{}.{:0width$}",
+                a / scale,
+                a % scale,
+                width = decimals as usize
+            )
         }
     }
 }
@@ -107,8 +149,14 @@ impl Ord for Rat {
                 if ia != ib {
                     return ia.cmp(&ib);
                 }
-                let ra = Rat { num: a.num - ia * a.den, den: a.den };
-                let rb = Rat { num: b.num - ib * b.den, den: b.den };
+                let ra = Rat {
+                    num: a.num - ia * a.den,
+                    den: a.den,
+                };
+                let rb = Rat {
+                    num: b.num - ib * b.den,
+                    den: b.den,
+                };
                 (ra.num as f64 / ra.den as f64).total_cmp(&(rb.num as f64 / rb.den as f64))
             }
         }
@@ -140,7 +188,16 @@ impl fmt::Display for Rat {
             let p = 10i128.pow(places);
             write!(f, "{sign}{}.{:0w$}", a / p, a % p, w = places as usize)
         } else {
-            write!(f, "{}", Rat { num: r.num, den: r.den }.to_decimal_string(4).trim_end_matches('0'))
+            write!(
+                f,
+                "{}",
+                Rat {
+                    num: r.num,
+                    den: r.den
+                }
+                .to_decimal_string(4)
+                .trim_end_matches('0')
+            )
         }
     }
 }
@@ -154,8 +211,11 @@ pub enum Rounding {
 }
 
 impl Rounding {
-    pub const ALL: [(&'static str, Rounding); 3] =
-        [("floor", Rounding::Floor), ("ceil", Rounding::Ceil), ("nearest", Rounding::Nearest)];
+    pub const ALL: [(&'static str, Rounding); 3] = [
+        ("floor", Rounding::Floor),
+        ("ceil", Rounding::Ceil),
+        ("nearest", Rounding::Nearest),
+    ];
     pub fn name(self) -> &'static str {
         match self {
             Rounding::Floor => "floor",
@@ -330,6 +390,13 @@ mod tests {
         assert_eq!(Rat::new(1, 5).unwrap().to_string(), "0.2");
         assert_eq!(Rat::new(1, 3).unwrap().to_string(), "0.3333");
         assert_eq!(Rat::int(6).to_string(), "6");
-        assert_eq!(Rat::new(8, 39).unwrap().checked_mul(Rat::int(100)).unwrap().to_decimal_string(1), "20.5");
+        assert_eq!(
+            Rat::new(8, 39)
+                .unwrap()
+                .checked_mul(Rat::int(100))
+                .unwrap()
+                .to_decimal_string(1),
+            "20.5"
+        );
     }
 }

@@ -34,7 +34,11 @@ impl<'a> Compiler<'a> {
     }
 
     fn file_start(&self, m: &Merged) -> Span {
-        Span { file: m.first_file.unwrap_or_default(), start: 0, end: 0 }
+        Span {
+            file: m.first_file.unwrap_or_default(),
+            start: 0,
+            end: 0,
+        }
     }
 
     pub(super) fn program(&mut self, m: Merged) -> Option<Program> {
@@ -52,19 +56,37 @@ impl<'a> Compiler<'a> {
         let quotas = m.quotas.iter().filter_map(|q| self.quota(q)).collect();
         let report = self.report(&m, &blocks);
         let samples = self.samples(&m.samples);
-        let tests = m.tests.iter().filter_map(|t| self.test(t, &samples, &clauses)).collect();
+        let tests = m
+            .tests
+            .iter()
+            .filter_map(|t| self.test(t, &samples, &clauses))
+            .collect();
         self.grade_order_problems();
-        let mut grades: Vec<(String, u8)> = self.grade_index.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        let mut grades: Vec<(String, u8)> = self
+            .grade_index
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
         grades.sort_by_key(|g| g.1);
         let labels: HashMap<String, String> = m
             .grades
             .as_ref()
-            .map(|(defs, _)| defs.iter().map(|d| (d.code.node.clone(), d.label.node.clone())).collect())
+            .map(|(defs, _)| {
+                defs.iter()
+                    .map(|d| (d.code.node.clone(), d.label.node.clone()))
+                    .collect()
+            })
             .unwrap_or_default();
         Some(Program {
             sources: SourceMap::default(),
             header: header?,
-            grades: grades.into_iter().map(|(code, _)| GradeInfo { label: labels.get(&code).cloned().unwrap_or_default(), code }).collect(),
+            grades: grades
+                .into_iter()
+                .map(|(code, _)| GradeInfo {
+                    label: labels.get(&code).cloned().unwrap_or_default(),
+                    code,
+                })
+                .collect(),
             enums: std::mem::take(&mut self.enums),
             member: std::mem::take(&mut self.member),
             organisation: std::mem::take(&mut self.organisation),
@@ -81,14 +103,21 @@ impl<'a> Compiler<'a> {
     fn header(&mut self, m: &Merged) -> Option<Header> {
         let Some((h, span)) = &m.header else {
             let span = self.file_start(m);
-            self.push(CheckError::NoHeader { src: self.sources.named(span.file), span: span.into() });
+            self.push(CheckError::NoHeader {
+                src: self.sources.named(span.file),
+                span: span.into(),
+            });
             return None;
         };
         let year = h.year.as_ref().map(|y| y.node);
         let date = h.review_date.as_ref().and_then(|d| parse_iso_date(&d.node));
         for (missing, absent) in [("year", year.is_none()), ("review_date", date.is_none())] {
             if absent {
-                self.push(CheckError::IncompleteHeader { missing, src: self.sources.named(span.file), span: (*span).into() });
+                self.push(CheckError::IncompleteHeader {
+                    missing,
+                    src: self.sources.named(span.file),
+                    span: (*span).into(),
+                });
             }
         }
         self.review_date = date.unwrap_or(0);
@@ -120,7 +149,11 @@ impl<'a> Compiler<'a> {
             });
         }
         for (i, d) in defs.iter().enumerate().take(32) {
-            if self.grade_index.insert(d.code.node.clone(), i as u8).is_some() {
+            if self
+                .grade_index
+                .insert(d.code.node.clone(), i as u8)
+                .is_some()
+            {
                 self.push(CheckError::Duplicate {
                     what: "grade",
                     name: d.code.node.clone(),
@@ -147,14 +180,25 @@ impl<'a> Compiler<'a> {
                     });
                 }
                 seen.push(v.node.clone());
-                self.variants.entry(v.node.clone()).or_default().push((id, i as u16));
+                self.variants
+                    .entry(v.node.clone())
+                    .or_default()
+                    .push((id, i as u16));
             }
             if e.variants.is_empty() {
-                self.bad_call(e.span, format!("enumeration `{}` has no values", e.name.node), "list its values best first".into());
+                self.bad_call(
+                    e.span,
+                    format!("enumeration `{}` has no values", e.name.node),
+                    "list its values best first".into(),
+                );
             }
             self.enums.push(EnumInfo {
                 name: e.name.node.clone(),
-                variants: e.variants.iter().map(|(v, l)| (v.node.clone(), l.as_ref().map(|l| l.node.clone()))).collect(),
+                variants: e
+                    .variants
+                    .iter()
+                    .map(|(v, l)| (v.node.clone(), l.as_ref().map(|l| l.node.clone())))
+                    .collect(),
             });
         }
     }
@@ -172,8 +216,18 @@ impl<'a> Compiler<'a> {
             other => match self.enums.iter().position(|e| e.name == other) {
                 Some(i) => Ty::Enum(i as u16),
                 None => {
-                    let mut names = vec!["bool", "int", "number", "percent", "date", "text", "grade", "organisation"];
-                    let enum_names: Vec<String> = self.enums.iter().map(|e| e.name.clone()).collect();
+                    let mut names = vec![
+                        "bool",
+                        "int",
+                        "number",
+                        "percent",
+                        "date",
+                        "text",
+                        "grade",
+                        "organisation",
+                    ];
+                    let enum_names: Vec<String> =
+                        self.enums.iter().map(|e| e.name.clone()).collect();
                     names.extend(enum_names.iter().map(|s| s.as_str()));
                     let help = match did_you_mean(other, names.iter().copied()) {
                         Some(s) => format!("did you mean `{s}`?"),
@@ -200,16 +254,28 @@ impl<'a> Compiler<'a> {
                 self.push(CheckError::Duplicate {
                     what: "field",
                     name: f.name.node.clone(),
-                    help: format!("each field of the {} schema is declared once", kind.keyword()),
+                    help: format!(
+                        "each field of the {} schema is declared once",
+                        kind.keyword()
+                    ),
                     src: self.sources.named(f.name.span.file),
                     span: f.name.span.into(),
                 });
                 continue;
             }
-            let Some(ty) = self.type_ref(&f.ty) else { continue };
+            let Some(ty) = self.type_ref(&f.ty) else {
+                continue;
+            };
             let default = match &f.default {
                 Some(d) => match self.constant(d, Some(ty), "a default") {
-                    Some((v, t)) if t == ty || t == Ty::Null || (ty == Ty::Number && t == Ty::Int) || (ty == Ty::Percent && t == Ty::Number) => Some(v),
+                    Some((v, t))
+                        if t == ty
+                            || t == Ty::Null
+                            || (ty == Ty::Number && t == Ty::Int)
+                            || (ty == Ty::Percent && t == Ty::Number) =>
+                    {
+                        Some(v)
+                    }
                     Some((_, t)) => {
                         let expected = type_name(self, ty);
                         let found = type_name(self, t);
@@ -230,29 +296,46 @@ impl<'a> Compiler<'a> {
             if !columns.iter().any(|c| c == &f.name.node) {
                 columns.push(f.name.node.clone());
             }
-            s.fields.push(FieldInfo { name: f.name.node.clone(), ty, optional: f.optional, default, columns, span: f.name.span });
+            s.fields.push(FieldInfo {
+                name: f.name.node.clone(),
+                ty,
+                optional: f.optional,
+                default,
+                columns,
+                span: f.name.span,
+            });
         }
         let needed: &[(&'static str, &'static str, &'static str)] = match kind {
             SubjectKind::Member => &[
                 ("id", "text", "tell members apart"),
                 ("name", "text", "name members in reports"),
-                ("organisation", "organisation", "place each member in an organisation"),
+                (
+                    "organisation",
+                    "organisation",
+                    "place each member in an organisation",
+                ),
             ],
             SubjectKind::Organisation => &[
                 ("id", "text", "tell organisations apart"),
                 ("name", "text", "name organisations in reports"),
                 ("parent", "organisation?", "build the organisation tree"),
-                ("kind", "<an enumeration of kinds>", "choose the grading block of each organisation"),
+                (
+                    "kind",
+                    "<an enumeration of kinds>",
+                    "choose the grading block of each organisation",
+                ),
             ],
         };
         let mut slots = [0usize; 4];
         for (i, (field, ty, why)) in needed.iter().enumerate() {
-            let ok = s.field(field).filter(|&slot| match (*field, s.fields[slot].ty) {
-                ("id" | "name", t) => t == Ty::Text,
-                ("organisation" | "parent", t) => t == Ty::Org,
-                ("kind", t) => matches!(t, Ty::Enum(_)),
-                _ => false,
-            });
+            let ok = s
+                .field(field)
+                .filter(|&slot| match (*field, s.fields[slot].ty) {
+                    ("id" | "name", t) => t == Ty::Text,
+                    ("organisation" | "parent", t) => t == Ty::Org,
+                    ("kind", t) => matches!(t, Ty::Enum(_)),
+                    _ => false,
+                });
             match ok {
                 Some(slot) => slots[i] = slot,
                 None => self.push(CheckError::MissingField {
@@ -274,7 +357,9 @@ impl<'a> Compiler<'a> {
 
     fn params(&mut self, params: &[ast::Param]) {
         for p in params {
-            let Some((value, ty)) = self.constant(&p.value, None, "a parameter's value") else { continue };
+            let Some((value, ty)) = self.constant(&p.value, None, "a parameter's value") else {
+                continue;
+            };
             self.params.push(ParamInfo {
                 name: p.name.node.clone(),
                 ty,
@@ -290,13 +375,22 @@ impl<'a> Compiler<'a> {
             let SchemaItem::Let(l) = item else { continue };
             self.current = l.name.node.clone();
             let scope = Scope::own(kind, &l.name.node);
-            let Some((expr, ty)) = self.expr(&l.value, &scope, None) else { continue };
-            let info = LetInfo { name: l.name.node.clone(), ty, expr, span: l.name.span };
+            let Some((expr, ty)) = self.expr(&l.value, &scope, None) else {
+                continue;
+            };
+            let info = LetInfo {
+                name: l.name.node.clone(),
+                ty,
+                expr,
+                span: l.name.span,
+            };
             let schema = match kind {
                 SubjectKind::Member => &mut self.member,
                 SubjectKind::Organisation => &mut self.organisation,
             };
-            if schema.field(&l.name.node).is_some() || schema.lets.iter().any(|o| o.name == l.name.node) {
+            if schema.field(&l.name.node).is_some()
+                || schema.lets.iter().any(|o| o.name == l.name.node)
+            {
                 self.push(CheckError::Duplicate {
                     what: "derived value",
                     name: l.name.node.clone(),
@@ -313,7 +407,12 @@ impl<'a> Compiler<'a> {
     fn subject_filter(&mut self, s: &ast::Subject, reading: &str) -> Option<Option<CExpr>> {
         match &s.filter {
             None => Some(None),
-            Some(f) => Some(Some(self.expect(f, &Scope::own(s.kind, reading), Ty::Bool, "`where` takes a condition")?)),
+            Some(f) => Some(Some(self.expect(
+                f,
+                &Scope::own(s.kind, reading),
+                Ty::Bool,
+                "`where` takes a condition",
+            )?)),
         }
     }
 
@@ -325,16 +424,46 @@ impl<'a> Compiler<'a> {
             let index = out.len();
             let filter = self.subject_filter(&b.target, &b.name.node).unwrap_or(None);
             let scope = Scope::own(b.target.kind, &b.name.node);
-            let mut block = Block { name: b.name.node.clone(), kind: b.target.kind, filter, decisions: Vec::new(), caps: Vec::new(), span: b.name.span };
+            let mut block = Block {
+                name: b.name.node.clone(),
+                kind: b.target.kind,
+                filter,
+                decisions: Vec::new(),
+                caps: Vec::new(),
+                span: b.name.span,
+            };
             let mut decided_by: Option<String> = None;
             for c in &b.clauses {
                 let (kind, label, when) = match &c.body {
-                    ClauseBody::NotGraded { reason, when } => (Some(ClauseKind::NotGraded(reason.node.clone())), None, Some(when)),
-                    ClauseBody::Grade { grade, label, when } => (self.grade(grade).map(ClauseKind::Grade), label.as_ref(), Some(when)),
-                    ClauseBody::Cap { grade, label, when } => (self.grade(grade).map(ClauseKind::Cap), label.as_ref(), Some(when)),
-                    ClauseBody::Otherwise { grade, label } => (self.grade(grade).map(ClauseKind::Otherwise), label.as_ref(), None),
+                    ClauseBody::NotGraded { reason, when } => (
+                        Some(ClauseKind::NotGraded(reason.node.clone())),
+                        None,
+                        Some(when),
+                    ),
+                    ClauseBody::Grade { grade, label, when } => (
+                        self.grade(grade).map(ClauseKind::Grade),
+                        label.as_ref(),
+                        Some(when),
+                    ),
+                    ClauseBody::Cap { grade, label, when } => (
+                        self.grade(grade).map(ClauseKind::Cap),
+                        label.as_ref(),
+                        Some(when),
+                    ),
+                    ClauseBody::Otherwise { grade, label } => (
+                        self.grade(grade).map(ClauseKind::Otherwise),
+                        label.as_ref(),
+                        None,
+                    ),
                 };
-                let when_c = when.and_then(|w| self.expect(w, &scope, Ty::Bool, "a clause fires when its condition holds"));
+                let when_c = when.and_then(|w| {
+                    self.expect(
+                        w,
+                        &scope,
+                        Ty::Bool,
+                        "a clause fires when its condition holds",
+                    )
+                });
                 let Some(kind) = kind else { continue };
                 if when.is_some() && when_c.is_none() {
                     continue;
@@ -349,7 +478,8 @@ impl<'a> Compiler<'a> {
                             span: c.name.span.into(),
                         });
                     }
-                    let always = matches!(kind, ClauseKind::Otherwise(_)) || matches!(when_c, Some(CExpr::Const(Value::Bool(true))));
+                    let always = matches!(kind, ClauseKind::Otherwise(_))
+                        || matches!(when_c, Some(CExpr::Const(Value::Bool(true))));
                     if always && decided_by.is_none() {
                         decided_by = Some(c.name.node.clone());
                     }
@@ -370,10 +500,20 @@ impl<'a> Compiler<'a> {
                     block.decisions.push(id);
                 }
             }
-            let has_otherwise = block.decisions.iter().any(|&d| matches!(clauses[d].kind, ClauseKind::Otherwise(_)));
-            if !has_otherwise && decided_by.is_none() {
+            let has_otherwise = block
+                .decisions
+                .iter()
+                .any(|&d| matches!(clauses[d].kind, ClauseKind::Otherwise(_)));
+            if !has_otherwise && decided_by.is_none() && !b.damaged {
+                let lowest = self
+                    .grade_index
+                    .iter()
+                    .max_by_key(|(_, i)| **i)
+                    .map(|(c, _)| c.clone())
+                    .unwrap_or_default();
                 self.push(CheckError::NoOtherwise {
                     block: b.name.node.clone(),
+                    lowest,
                     subject: b.target.kind.keyword(),
                     src: self.sources.named(b.name.span.file),
                     span: b.name.span.into(),
@@ -392,15 +532,29 @@ impl<'a> Compiler<'a> {
             Grouping::All(_) => Some(GroupingC::All),
             Grouping::Parent(_) => Some(GroupingC::Parent),
             Grouping::Ancestor(e) => self
-                .expect(e, &Scope::own(SubjectKind::Organisation, &q.name.node), Ty::Bool, "`ancestor where` takes a condition on the organisation")
+                .expect(
+                    e,
+                    &Scope::own(SubjectKind::Organisation, &q.name.node),
+                    Ty::Bool,
+                    "`ancestor where` takes a condition on the organisation",
+                )
                 .map(GroupingC::Ancestor),
-            Grouping::By(e) => self.expr(e, &Scope::own(q.subject.kind, &q.name.node), None).map(|(c, _)| GroupingC::By(c)),
+            Grouping::By(e) => self
+                .expr(e, &Scope::own(q.subject.kind, &q.name.node), None)
+                .map(|(c, _)| GroupingC::By(c)),
         };
         let scope = Scope::own(q.subject.kind, &q.name.node);
-        let ratio = self.expect(&q.ratio, &scope, Ty::Percent, "the cap is a share of the base, e.g. `20%` or `excellent_cap`");
+        let ratio = self.expect(
+            &q.ratio,
+            &scope,
+            Ty::Percent,
+            "the cap is a share of the base, e.g. `20%` or `excellent_cap`",
+        );
         let base = match self.expr(&q.base, &scope, Some(Ty::GradeSet)) {
             Some((c, Ty::GradeSet)) => Some(c),
-            Some((CExpr::Const(Value::Grade(g)), Ty::Grade)) => Some(CExpr::Const(Value::GradeSet(1 << g))),
+            Some((CExpr::Const(Value::Grade(g)), Ty::Grade)) => {
+                Some(CExpr::Const(Value::GradeSet(1 << g)))
+            }
             Some((_, t)) => {
                 let found = type_name(self, t);
                 self.push(CheckError::TypeMismatch {
@@ -414,15 +568,34 @@ impl<'a> Compiler<'a> {
             }
             None => None,
         };
-        let rounding = self.expect(&q.rounding, &scope, Ty::Rounding, "write `floor`, `ceil` or `nearest`, or a parameter holding one");
+        let rounding = self.expect(
+            &q.rounding,
+            &scope,
+            Ty::Rounding,
+            "write `floor`, `ceil` or `nearest`, or a parameter holding one",
+        );
         let mode = match &q.mode {
             QuotaMode::Check => Some(QuotaModeC::Check),
             QuotaMode::Enforce(keys) => {
-                let rank_scope = Scope { kind: Some(q.subject.kind), grade: GradeAccess::Allowed, nested: true };
+                let rank_scope = Scope {
+                    kind: Some(q.subject.kind),
+                    grade: GradeAccess::Allowed,
+                    nested: true,
+                };
                 let mut out = Vec::new();
                 for k in keys {
                     let (c, t) = self.expr(&k.key, &rank_scope, None)?;
-                    if !matches!(t, Ty::Int | Ty::Number | Ty::Percent | Ty::Date | Ty::Enum(_) | Ty::Grade | Ty::Text | Ty::Bool) {
+                    if !matches!(
+                        t,
+                        Ty::Int
+                            | Ty::Number
+                            | Ty::Percent
+                            | Ty::Date
+                            | Ty::Enum(_)
+                            | Ty::Grade
+                            | Ty::Text
+                            | Ty::Bool
+                    ) {
                         let found = type_name(self, t);
                         self.push(CheckError::TypeMismatch {
                             expected: "a value with an order".into(),
@@ -439,7 +612,9 @@ impl<'a> Compiler<'a> {
             }
         };
         let grade = grade?;
-        if matches!(mode, Some(QuotaModeC::Enforce(_))) && grade as usize + 1 >= self.grade_index.len() {
+        if matches!(mode, Some(QuotaModeC::Enforce(_)))
+            && grade as usize + 1 >= self.grade_index.len()
+        {
             self.push(CheckError::BadQuota {
                 name: q.name.node.clone(),
                 grade: q.grade.node.clone(),
@@ -467,7 +642,11 @@ impl<'a> Compiler<'a> {
         let Some(r) = &m.report else {
             return blocks
                 .iter()
-                .map(|b| ReportRowInfo { label: b.name.clone(), kind: b.kind, filter: b.filter.clone() })
+                .map(|b| ReportRowInfo {
+                    label: b.name.clone(),
+                    kind: b.kind,
+                    filter: b.filter.clone(),
+                })
                 .collect();
         };
         r.rows
@@ -475,26 +654,46 @@ impl<'a> Compiler<'a> {
             .filter_map(|row| {
                 self.current = row.label.node.clone();
                 let filter = self.subject_filter(&row.subject, "report")?;
-                Some(ReportRowInfo { label: row.label.node.clone(), kind: row.subject.kind, filter })
+                Some(ReportRowInfo {
+                    label: row.label.node.clone(),
+                    kind: row.subject.kind,
+                    filter,
+                })
             })
             .collect()
     }
 
     /// Resolves a record to one value per field: `like` first, then its own.
-    fn record(&mut self, r: &ast::Record, samples: &HashMap<String, (SubjectKind, Vec<Value>)>) -> Option<Vec<Value>> {
+    fn record(
+        &mut self,
+        r: &ast::Record,
+        samples: &HashMap<String, (SubjectKind, Vec<Value>)>,
+    ) -> Option<Vec<Value>> {
         let schema = match r.kind {
             SubjectKind::Member => self.member.clone(),
             SubjectKind::Organisation => self.organisation.clone(),
         };
-        let mut values: Vec<Value> = schema.fields.iter().map(|f| f.default.clone().unwrap_or(Value::None)).collect();
+        let mut values: Vec<Value> = schema
+            .fields
+            .iter()
+            .map(|f| f.default.clone().unwrap_or(Value::None))
+            .collect();
         if let Some(like) = &r.like {
             match samples.get(&like.node) {
                 Some((k, v)) if *k == r.kind => values = v.clone(),
                 _ => {
-                    let names: Vec<&str> = samples.iter().filter(|(_, (k, _))| *k == r.kind).map(|(n, _)| n.as_str()).collect();
+                    let names: Vec<&str> = samples
+                        .iter()
+                        .filter(|(_, (k, _))| *k == r.kind)
+                        .map(|(n, _)| n.as_str())
+                        .collect();
                     let help = match did_you_mean(&like.node, names.iter().copied()) {
                         Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("declare it first: `sample {}: {} {{ … }}`", like.node, r.kind.keyword()),
+                        None => format!(
+                            "declare it first: `sample {}: {} {{ … }}`",
+                            like.node,
+                            r.kind.keyword()
+                        ),
                     };
                     self.push(CheckError::UnknownName {
                         what: "sample",
@@ -527,12 +726,23 @@ impl<'a> Compiler<'a> {
             };
             let want = schema.fields[slot].ty;
             if want == Ty::Org {
-                self.bad_call(name.span, "a test record cannot name an organisation".into(), "tests grade one record with the children given by grade".into());
+                self.bad_call(
+                    name.span,
+                    "a test record cannot name an organisation".into(),
+                    "tests grade one record with the children given by grade".into(),
+                );
                 ok = false;
                 continue;
             }
             match self.constant(e, Some(want), "a test value") {
-                Some((v, t)) if t == want || t == Ty::Null || (want == Ty::Number && t == Ty::Int) || (want == Ty::Percent && t == Ty::Number) => values[slot] = v,
+                Some((v, t))
+                    if t == want
+                        || t == Ty::Null
+                        || (want == Ty::Number && t == Ty::Int)
+                        || (want == Ty::Percent && t == Ty::Number) =>
+                {
+                    values[slot] = v
+                }
                 Some((_, t)) => {
                     let expected = type_name(self, want);
                     let found = type_name(self, t);
@@ -561,7 +771,12 @@ impl<'a> Compiler<'a> {
         out
     }
 
-    fn test(&mut self, t: &ast::Test, samples: &HashMap<String, (SubjectKind, Vec<Value>)>, clauses: &[ClauseInfo]) -> Option<TestInfo> {
+    fn test(
+        &mut self,
+        t: &ast::Test,
+        samples: &HashMap<String, (SubjectKind, Vec<Value>)>,
+        clauses: &[ClauseInfo],
+    ) -> Option<TestInfo> {
         let record = self.record(&t.record, samples);
         let mut children = Vec::new();
         for c in &t.children {
@@ -580,7 +795,11 @@ impl<'a> Compiler<'a> {
                 }
             };
             if t.record.kind == SubjectKind::Member {
-                self.bad_call(c.collection.span, "a member has no children".into(), "give children only to an organisation".into());
+                self.bad_call(
+                    c.collection.span,
+                    "a member has no children".into(),
+                    "give children only to an organisation".into(),
+                );
                 continue;
             }
             for (g, n) in &c.counts {
@@ -602,10 +821,11 @@ impl<'a> Compiler<'a> {
             Some(name) => match clauses.iter().position(|c| c.name == name.node) {
                 Some(i) => Some(i),
                 None => {
-                    let help = match did_you_mean(&name.node, clauses.iter().map(|c| c.name.as_str())) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => "`by` names the clause expected to decide".into(),
-                    };
+                    let help =
+                        match did_you_mean(&name.node, clauses.iter().map(|c| c.name.as_str())) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "`by` names the clause expected to decide".into(),
+                        };
                     self.push(CheckError::UnknownName {
                         what: "clause",
                         name: name.node.clone(),
@@ -636,7 +856,9 @@ impl<'a> Compiler<'a> {
         for (reader, span) in std::mem::take(&mut self.grade_reads_own) {
             self.push(CheckError::GradeCycle {
                 reading: "grade".into(),
-                cycle: format!("`{reader}` decides this grade, so it cannot read it (`{reader}` → `{reader}`)"),
+                cycle: format!(
+                    "`{reader}` decides this grade, so it cannot read it (`{reader}` → `{reader}`)"
+                ),
                 src: self.sources.named(span.file),
                 span: span.into(),
             });
@@ -655,7 +877,12 @@ impl<'a> Compiler<'a> {
                     "`{reader}` runs before the organisation above it is graded (`{reader}` → `{reading}` → later)"
                 ),
             };
-            self.push(CheckError::GradeCycle { reading, cycle, src: self.sources.named(span.file), span: span.into() });
+            self.push(CheckError::GradeCycle {
+                reading,
+                cycle,
+                src: self.sources.named(span.file),
+                span: span.into(),
+            });
         }
     }
 }

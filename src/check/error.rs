@@ -12,7 +12,10 @@ type Src = NamedSource<Arc<str>>;
 pub enum CheckError {
     /// The file named by `extends` cannot be read.
     #[error("cannot read the extended file {path}: {reason}")]
-    #[diagnostic(code(xeploai::check::extends_not_found), help("the path is relative to the folder of the file that extends it"))]
+    #[diagnostic(
+        code(xeploai::check::extends_not_found),
+        help("the path is relative to the folder of the file that extends it")
+    )]
     ExtendsNotFound {
         path: String,
         reason: String,
@@ -24,7 +27,10 @@ pub enum CheckError {
 
     /// Files that extend each other in a circle.
     #[error("files extend each other in a circle: {chain}")]
-    #[diagnostic(code(xeploai::check::extends_cycle), help("an overlay extends the file below it; the base file must not extend the overlay"))]
+    #[diagnostic(
+        code(xeploai::check::extends_cycle),
+        help("an overlay extends the file below it; the base file must not extend the overlay")
+    )]
     ExtendsCycle {
         chain: String,
         #[source_code]
@@ -47,7 +53,12 @@ pub enum CheckError {
 
     /// A file with neither a `ruleset` header nor `extends`.
     #[error("the rules file has no `ruleset` header")]
-    #[diagnostic(code(xeploai::check::no_header), help("add `ruleset \"name\" {{ year 2021 review_date 2021-12-31 source \"…\" }}` at the top"))]
+    #[diagnostic(
+        code(xeploai::check::no_header),
+        help(
+            "add `ruleset \"name\" {{ year 2021 review_date 2021-12-31 source \"…\" }}` at the top"
+        )
+    )]
     NoHeader {
         #[source_code]
         src: Src,
@@ -57,7 +68,10 @@ pub enum CheckError {
 
     /// The header lacks the year or the review date.
     #[error("the `ruleset` header has no {missing}")]
-    #[diagnostic(code(xeploai::check::incomplete_header), help("write `{missing} …` inside the braces; the review date anchors every `months(…)`"))]
+    #[diagnostic(
+        code(xeploai::check::incomplete_header),
+        help("write `{missing} …` inside the braces; the review date anchors every `months(…)`")
+    )]
     IncompleteHeader {
         missing: &'static str,
         #[source_code]
@@ -121,10 +135,11 @@ pub enum CheckError {
     #[error("grading block `{block}` has no `otherwise` clause")]
     #[diagnostic(
         code(xeploai::check::no_otherwise),
-        help("add a last clause such as `below_pass: otherwise KHTNV`, so every {subject} gets a grade or a reason")
+        help("add a last clause such as `below_pass: otherwise {lowest}`, so every {subject} gets a grade or a reason")
     )]
     NoOtherwise {
         block: String,
+        lowest: String,
         subject: &'static str,
         #[source_code]
         src: Src,
@@ -134,7 +149,11 @@ pub enum CheckError {
 
     /// A clause that comes after one that always decides.
     #[error("clause `{name}` can never fire")]
-    #[diagnostic(code(xeploai::check::unreachable), severity(Warning), help("`{by}` above it always decides first; move this clause up or remove it"))]
+    #[diagnostic(
+        code(xeploai::check::unreachable),
+        severity(Warning),
+        help("`{by}` above it always decides first; move this clause up or remove it")
+    )]
     Unreachable {
         name: String,
         by: String,
@@ -161,7 +180,10 @@ pub enum CheckError {
 
     /// A built-in field the engine needs is missing from a schema.
     #[error("the {kind} schema has no `{field}` field")]
-    #[diagnostic(code(xeploai::check::missing_field), help("declare `{field}: {ty}`; the engine needs it to {why}"))]
+    #[diagnostic(
+        code(xeploai::check::missing_field),
+        help("declare `{field}: {ty}`; the engine needs it to {why}")
+    )]
     MissingField {
         kind: &'static str,
         field: &'static str,
@@ -198,7 +220,10 @@ pub enum CheckError {
 
     /// An overlay redeclares an item without saying `replace`.
     #[error("{what} `{name}` is already declared in {base}")]
-    #[diagnostic(code(xeploai::check::needs_replace), help("write `replace` before it to change the inherited one, or choose a new name"))]
+    #[diagnostic(
+        code(xeploai::check::needs_replace),
+        help("write `replace` before it to change the inherited one, or choose a new name")
+    )]
     NeedsReplace {
         what: &'static str,
         name: String,
@@ -211,7 +236,12 @@ pub enum CheckError {
 
     /// An enforced quota on a grade that cannot be lowered.
     #[error("quota `{name}` cannot enforce on {grade}, the lowest grade")]
-    #[diagnostic(code(xeploai::check::bad_quota), help("enforcing lowers the entities over the cap one grade; use `check` or a higher grade"))]
+    #[diagnostic(
+        code(xeploai::check::bad_quota),
+        help(
+            "enforcing lowers the entities over the cap one grade; use `check` or a higher grade"
+        )
+    )]
     BadQuota {
         name: String,
         grade: String,

@@ -32,10 +32,18 @@ pub(super) struct Scope {
 
 impl Scope {
     pub fn own(kind: SubjectKind, reading: &str) -> Scope {
-        Scope { kind: Some(kind), grade: GradeAccess::Own(reading.to_string()), nested: false }
+        Scope {
+            kind: Some(kind),
+            grade: GradeAccess::Own(reading.to_string()),
+            nested: false,
+        }
     }
     pub fn constant() -> Scope {
-        Scope { kind: None, grade: GradeAccess::Own(String::new()), nested: false }
+        Scope {
+            kind: None,
+            grade: GradeAccess::Own(String::new()),
+            nested: false,
+        }
     }
 }
 
@@ -47,7 +55,13 @@ pub(super) fn type_name(c: &Compiler, ty: Ty) -> String {
         Ty::Percent => "a percentage".into(),
         Ty::Date => "a date".into(),
         Ty::Text => "a text".into(),
-        Ty::Enum(e) => format!("a `{}` value", c.enums.get(e as usize).map(|e| e.name.as_str()).unwrap_or("?")),
+        Ty::Enum(e) => format!(
+            "a `{}` value",
+            c.enums
+                .get(e as usize)
+                .map(|e| e.name.as_str())
+                .unwrap_or("?")
+        ),
         Ty::Grade => "a grade".into(),
         Ty::GradeSet => "a list of grades".into(),
         Ty::Rounding => "a rounding (floor, ceil, nearest)".into(),
@@ -63,11 +77,20 @@ fn comparable(a: Ty, b: Ty) -> bool {
     a == b
         || a == Ty::Null
         || b == Ty::Null
-        || matches!((a, b), (Ty::Int, Ty::Number) | (Ty::Number, Ty::Int) | (Ty::Number, Ty::Percent) | (Ty::Percent, Ty::Number))
+        || matches!(
+            (a, b),
+            (Ty::Int, Ty::Number)
+                | (Ty::Number, Ty::Int)
+                | (Ty::Number, Ty::Percent)
+                | (Ty::Percent, Ty::Number)
+        )
 }
 
 fn ordered(t: Ty) -> bool {
-    matches!(t, Ty::Int | Ty::Number | Ty::Percent | Ty::Date | Ty::Enum(_) | Ty::Grade | Ty::Text)
+    matches!(
+        t,
+        Ty::Int | Ty::Number | Ty::Percent | Ty::Date | Ty::Enum(_) | Ty::Grade | Ty::Text
+    )
 }
 
 impl Compiler<'_> {
@@ -87,9 +110,18 @@ impl Compiler<'_> {
     }
 
     /// Compiles `e` and requires type `want`.
-    pub(super) fn expect(&mut self, e: &Expr, scope: &Scope, want: Ty, help: &str) -> Option<CExpr> {
+    pub(super) fn expect(
+        &mut self,
+        e: &Expr,
+        scope: &Scope,
+        want: Ty,
+        help: &str,
+    ) -> Option<CExpr> {
         let (c, ty) = self.expr(e, scope, Some(want))?;
-        let fits = ty == want || ty == Ty::Null || (want == Ty::Number && ty == Ty::Int) || (want == Ty::Percent && ty == Ty::Number);
+        let fits = ty == want
+            || ty == Ty::Null
+            || (want == Ty::Number && ty == Ty::Int)
+            || (want == Ty::Percent && ty == Ty::Number);
         if !fits {
             let expected = type_name(self, want);
             self.mismatch(e.span, &expected, ty, help);
@@ -98,14 +130,22 @@ impl Compiler<'_> {
         Some(c)
     }
 
-    pub(super) fn expr(&mut self, e: &Expr, scope: &Scope, hint: Option<Ty>) -> Option<(CExpr, Ty)> {
+    pub(super) fn expr(
+        &mut self,
+        e: &Expr,
+        scope: &Scope,
+        hint: Option<Ty>,
+    ) -> Option<(CExpr, Ty)> {
         match &e.node {
             ExprKind::Bool(b) => Some((CExpr::Const(Value::Bool(*b)), Ty::Bool)),
             ExprKind::None => Some((CExpr::Const(Value::None), Ty::Null)),
             ExprKind::Int(i) => Some((CExpr::Const(Value::Num(Rat::int(*i))), Ty::Int)),
             ExprKind::Number { num, den, percent } => {
                 let r = Rat::new(*num, *den)?;
-                Some((CExpr::Const(Value::Num(r)), if *percent { Ty::Percent } else { Ty::Number }))
+                Some((
+                    CExpr::Const(Value::Num(r)),
+                    if *percent { Ty::Percent } else { Ty::Number },
+                ))
             }
             ExprKind::Date(d) => Some((CExpr::Const(Value::Date(parse_iso_date(d)?)), Ty::Date)),
             ExprKind::Text(t) => Some((CExpr::Const(Value::Text(t.as_str().into())), Ty::Text)),
@@ -147,7 +187,9 @@ impl Compiler<'_> {
                     self.push(CheckError::TypeMismatch {
                         expected: "a grade".into(),
                         found: "something else".into(),
-                        help: "a list outside `in […]` is a set of grades, such as `[HTXSNV, HTTNV]`".into(),
+                        help:
+                            "a list outside `in […]` is a set of grades, such as `[HTXSNV, HTTNV]`"
+                                .into(),
                         src: self.sources.named(item.span.file),
                         span: item.span.into(),
                     });
@@ -190,7 +232,13 @@ impl Compiler<'_> {
         }
     }
 
-    fn path(&mut self, path: &[Ident], scope: &Scope, hint: Option<Ty>, span: Span) -> Option<(CExpr, Ty)> {
+    fn path(
+        &mut self,
+        path: &[Ident],
+        scope: &Scope,
+        hint: Option<Ty>,
+        span: Span,
+    ) -> Option<(CExpr, Ty)> {
         let first = &path[0];
         let (mut cur, mut ty) = self.name(first, scope, hint)?;
         for seg in &path[1..] {
@@ -204,12 +252,24 @@ impl Compiler<'_> {
                 return None;
             }
             if seg.node == "grade" {
-                let reading = self.sources.slice(Span { end: seg.span.end, ..span }).to_string();
-                self.grade_reads_up.push((self.current.clone(), reading, span));
+                let reading = self
+                    .sources
+                    .slice(Span {
+                        end: seg.span.end,
+                        ..span
+                    })
+                    .to_string();
+                self.grade_reads_up
+                    .push((self.current.clone(), reading, span));
                 return None;
             }
             let Some(slot) = self.organisation.field(&seg.node) else {
-                let names: Vec<&str> = self.organisation.fields.iter().map(|f| f.name.as_str()).collect();
+                let names: Vec<&str> = self
+                    .organisation
+                    .fields
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .collect();
                 let help = match did_you_mean(&seg.node, names.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("an organisation has the fields {}", names.join(", ")),
@@ -238,8 +298,9 @@ impl Compiler<'_> {
             if let Some(slot) = schema.field(n) {
                 return Some((CExpr::Field(slot as u16), schema.fields[slot].ty));
             }
-            if let Some(l) = schema.lets.iter().find(|l| l.name == n) {
-                return Some((l.expr.clone(), l.ty));
+            if let Some(i) = schema.lets.iter().position(|l| l.name == n) {
+                let l = &schema.lets[i];
+                return Some((CExpr::Let(kind, i as u16, Box::new(l.expr.clone())), l.ty));
             }
             if n == "grade" {
                 return match &scope.grade {
@@ -271,7 +332,11 @@ impl Compiler<'_> {
         }
         if let Some(i) = self.params.iter().position(|p| p.name == n) {
             if scope.kind.is_none() {
-                self.push(CheckError::NotConstant { what: "this value", src: self.sources.named(id.span.file), span: id.span.into() });
+                self.push(CheckError::NotConstant {
+                    what: "this value",
+                    src: self.sources.named(id.span.file),
+                    span: id.span.into(),
+                });
                 return None;
             }
             return Some((CExpr::Param(i as u16), self.params[i].ty));
@@ -331,7 +396,9 @@ impl Compiler<'_> {
     }
 
     fn is_plain_value_name(&self, e: &Expr, scope: &Scope) -> bool {
-        let ExprKind::Path(p) = &e.node else { return true };
+        let ExprKind::Path(p) = &e.node else {
+            return true;
+        };
         let n = p[0].node.as_str();
         if p.len() > 1 {
             return true;
@@ -343,12 +410,22 @@ impl Compiler<'_> {
         in_schema || self.params.iter().any(|p| p.name == n) || !self.variants.contains_key(n)
     }
 
-    fn binary(&mut self, op: BinOp, a: &Expr, b: &Expr, scope: &Scope, span: Span) -> Option<(CExpr, Ty)> {
+    fn binary(
+        &mut self,
+        op: BinOp,
+        a: &Expr,
+        b: &Expr,
+        scope: &Scope,
+        span: Span,
+    ) -> Option<(CExpr, Ty)> {
         match op {
             BinOp::And | BinOp::Or => {
                 let x = self.expect(a, scope, Ty::Bool, "`and` and `or` join conditions");
                 let y = self.expect(b, scope, Ty::Bool, "`and` and `or` join conditions");
-                Some((CExpr::Bin(op, Ty::Bool, Box::new(x?), Box::new(y?)), Ty::Bool))
+                Some((
+                    CExpr::Bin(op, Ty::Bool, Box::new(x?), Box::new(y?)),
+                    Ty::Bool,
+                ))
             }
             BinOp::In => {
                 let (x, tx) = self.expr(a, scope, None)?;
@@ -358,7 +435,12 @@ impl Compiler<'_> {
                         let (c, ti) = self.expr(item, scope, Some(tx))?;
                         if !comparable(tx, ti) {
                             let expected = type_name(self, tx);
-                            self.mismatch(item.span, &expected, ti, "every value in the list must be of the type of the left side");
+                            self.mismatch(
+                                item.span,
+                                &expected,
+                                ti,
+                                "every value in the list must be of the type of the left side",
+                            );
                             return None;
                         }
                         out.push(c);
@@ -369,7 +451,12 @@ impl Compiler<'_> {
                 if ty == Ty::GradeSet && tx == Ty::Grade {
                     return Some((CExpr::InSet(Box::new(x), Box::new(y)), Ty::Bool));
                 }
-                self.mismatch(b.span, "a list `[…]` or a set of grades", ty, "write `x in [a, b]`");
+                self.mismatch(
+                    b.span,
+                    "a list `[…]` or a set of grades",
+                    ty,
+                    "write `x in [a, b]`",
+                );
                 None
             }
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
@@ -385,10 +472,16 @@ impl Compiler<'_> {
                     (l, r)
                 };
                 if !comparable(tx, ty) {
-                    let help = if (tx == Ty::Percent && ty == Ty::Int) || (tx == Ty::Int && ty == Ty::Percent) {
-                        "a share is a percentage: write the threshold with `%`, e.g. `>= 80%`".to_string()
+                    let help = if (tx == Ty::Percent && ty == Ty::Int)
+                        || (tx == Ty::Int && ty == Ty::Percent)
+                    {
+                        "a share is a percentage: write the threshold with `%`, e.g. `>= 80%`"
+                            .to_string()
                     } else {
-                        format!("both sides must be of one type; the left side is {}", type_name(self, tx))
+                        format!(
+                            "both sides must be of one type; the left side is {}",
+                            type_name(self, tx)
+                        )
                     };
                     let expected = type_name(self, tx);
                     self.mismatch(b.span, &expected, ty, &help);
@@ -402,14 +495,22 @@ impl Compiler<'_> {
                     return None;
                 }
                 let operand_ty = if tx == Ty::Null { ty } else { tx };
-                Some((CExpr::Bin(op, operand_ty, Box::new(x), Box::new(y)), Ty::Bool))
+                Some((
+                    CExpr::Bin(op, operand_ty, Box::new(x), Box::new(y)),
+                    Ty::Bool,
+                ))
             }
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
                 let (x, tx) = self.expr(a, scope, None)?;
                 let (y, ty) = self.expr(b, scope, None)?;
                 for (t, sp) in [(tx, a.span), (ty, b.span)] {
                     if !t.is_numeric() {
-                        self.mismatch(sp, "a number", t, "arithmetic works on numbers and percentages");
+                        self.mismatch(
+                            sp,
+                            "a number",
+                            t,
+                            "arithmetic works on numbers and percentages",
+                        );
                         return None;
                     }
                 }
@@ -419,7 +520,12 @@ impl Compiler<'_> {
                     BinOp::Mul => Ty::Number,
                     _ if tx == ty => tx,
                     _ if tx == Ty::Percent || ty == Ty::Percent => {
-                        self.mismatch(span, "two percentages", if tx == Ty::Percent { ty } else { tx }, "add a percentage only to a percentage");
+                        self.mismatch(
+                            span,
+                            "two percentages",
+                            if tx == Ty::Percent { ty } else { tx },
+                            "add a percentage only to a percentage",
+                        );
                         return None;
                     }
                     _ => Ty::Number,
@@ -439,17 +545,40 @@ impl Compiler<'_> {
             "min" => AggFunc::Min,
             "max" => AggFunc::Max,
             "months" | "days" => {
-                let func = if f.node == "months" { Func::Months } else { Func::Days };
+                let func = if f.node == "months" {
+                    Func::Months
+                } else {
+                    Func::Days
+                };
                 if args.len() != 2 {
-                    self.bad_call(span, format!("`{}` takes two dates", f.node), format!("`{}(from, to)`, e.g. `{}(admitted, review_date)`", f.node, f.node));
+                    self.bad_call(
+                        span,
+                        format!("`{}` takes two dates", f.node),
+                        format!(
+                            "`{}(from, to)`, e.g. `{}(admitted, review_date)`",
+                            f.node, f.node
+                        ),
+                    );
                     return None;
                 }
-                let a = self.expect(&args[0], scope, Ty::Date, "the first argument is the earlier date");
-                let b = self.expect(&args[1], scope, Ty::Date, "the second argument is the later date");
+                let a = self.expect(
+                    &args[0],
+                    scope,
+                    Ty::Date,
+                    "the first argument is the earlier date",
+                );
+                let b = self.expect(
+                    &args[1],
+                    scope,
+                    Ty::Date,
+                    "the second argument is the later date",
+                );
                 return Some((CExpr::Call(func, vec![a?, b?]), Ty::Int));
             }
             other => {
-                let names = ["count", "share", "all", "any", "sum", "min", "max", "months", "days"];
+                let names = [
+                    "count", "share", "all", "any", "sum", "min", "max", "months", "days",
+                ];
                 let help = match did_you_mean(other, names) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("the functions are {}", names.join(", ")),
@@ -469,14 +598,22 @@ impl Compiler<'_> {
             return None;
         }
         let Some(first) = args.first() else {
-            self.bad_call(span, format!("`{}` needs a collection", f.node), "e.g. `count(graded members)`".into());
+            self.bad_call(
+                span,
+                format!("`{}` needs a collection", f.node),
+                "e.g. `count(graded members)`".into(),
+            );
             return None;
         };
         let (coll_name, graded_only) = match &first.node {
             ExprKind::Path(p) if p.len() == 1 => (&p[0], false),
             ExprKind::Graded(c) => (c, true),
             _ => {
-                self.bad_call(first.span, "the first argument must be a collection".into(), "`members`, `suborgs`, `all_members`, optionally with `graded` in front".into());
+                self.bad_call(
+                    first.span,
+                    "the first argument must be a collection".into(),
+                    "`members`, `suborgs`, `all_members`, optionally with `graded` in front".into(),
+                );
                 return None;
             }
         };
@@ -507,7 +644,15 @@ impl Compiler<'_> {
                 AggFunc::All | AggFunc::Any => "all(collection, condition)",
                 _ => "sum(collection, value)",
             };
-            self.bad_call(span, format!("`{}` takes {} argument(s) here", f.node, if needs_arg { 2 } else { 1 }), format!("write `{form}`"));
+            self.bad_call(
+                span,
+                format!(
+                    "`{}` takes {} argument(s) here",
+                    f.node,
+                    if needs_arg { 2 } else { 1 }
+                ),
+                format!("write `{form}`"),
+            );
             return None;
         }
         let static_name: &'static str = match coll {
@@ -517,24 +662,47 @@ impl Compiler<'_> {
         };
         let child = Scope {
             kind: Some(coll.element()),
-            grade: if graded_only { GradeAccess::Allowed } else { GradeAccess::NeedsGraded(static_name) },
+            grade: if graded_only {
+                GradeAccess::Allowed
+            } else {
+                GradeAccess::NeedsGraded(static_name)
+            },
             nested: true,
         };
         if graded_only && !scope.nested {
-            self.reads_child_grades.push((self.current.clone(), coll.element()));
+            self.reads_child_grades
+                .push((self.current.clone(), coll.element()));
         }
         let (arg, ty) = match args.get(1) {
             None => (None, Ty::Int),
             Some(a) => match func {
                 AggFunc::Count | AggFunc::Share | AggFunc::All | AggFunc::Any => {
-                    let c = self.expect(a, &child, Ty::Bool, "the second argument is a condition on each element")?;
+                    let c = self.expect(
+                        a,
+                        &child,
+                        Ty::Bool,
+                        "the second argument is a condition on each element",
+                    )?;
                     (Some(c), Ty::Bool)
                 }
                 _ => {
                     let (c, t) = self.expr(a, &child, None)?;
-                    let ok = if func == AggFunc::Sum { t.is_numeric() } else { ordered(t) };
+                    let ok = if func == AggFunc::Sum {
+                        t.is_numeric()
+                    } else {
+                        ordered(t)
+                    };
                     if !ok {
-                        self.mismatch(a.span, if func == AggFunc::Sum { "a number" } else { "a value with an order" }, t, "sum adds numbers; min and max compare values");
+                        self.mismatch(
+                            a.span,
+                            if func == AggFunc::Sum {
+                                "a number"
+                            } else {
+                                "a value with an order"
+                            },
+                            t,
+                            "sum adds numbers; min and max compare values",
+                        );
                         return None;
                     }
                     (Some(c), t)
@@ -554,27 +722,63 @@ impl Compiler<'_> {
             Some((self.memo_slots - 1) as u16)
         };
         let text = self.sources.slice(span).to_string();
-        Some((CExpr::Agg(Box::new(Aggregate { func, coll, graded_only, arg, text }), memo), out))
+        Some((
+            CExpr::Agg(
+                Box::new(Aggregate {
+                    func,
+                    coll,
+                    graded_only,
+                    arg,
+                    text,
+                }),
+                memo,
+            ),
+            out,
+        ))
     }
 
     pub(super) fn bad_call(&mut self, span: Span, problem: String, help: String) {
-        self.push(CheckError::BadCall { problem, help, src: self.sources.named(span.file), span: span.into() });
+        self.push(CheckError::BadCall {
+            problem,
+            help,
+            src: self.sources.named(span.file),
+            span: span.into(),
+        });
     }
 
     /// A literal's value (parameters, defaults, test records).
-    pub(super) fn constant(&mut self, e: &Expr, hint: Option<Ty>, what: &'static str) -> Option<(Value, Ty)> {
+    pub(super) fn constant(
+        &mut self,
+        e: &Expr,
+        hint: Option<Ty>,
+        what: &'static str,
+    ) -> Option<(Value, Ty)> {
         let (c, ty) = self.expr(e, &Scope::constant(), hint)?;
         match c {
             CExpr::Const(v) => Some((v, ty)),
             CExpr::Neg(inner) => match *inner {
-                CExpr::Const(Value::Num(r)) => Some((Value::Num(Rat { num: -r.num, den: r.den }), ty)),
+                CExpr::Const(Value::Num(r)) => Some((
+                    Value::Num(Rat {
+                        num: -r.num,
+                        den: r.den,
+                    }),
+                    ty,
+                )),
                 _ => {
-                    self.push(CheckError::NotConstant { what, src: self.sources.named(e.span.file), span: e.span.into() });
+                    self.push(CheckError::NotConstant {
+                        what,
+                        src: self.sources.named(e.span.file),
+                        span: e.span.into(),
+                    });
                     None
                 }
             },
             _ => {
-                self.push(CheckError::NotConstant { what, src: self.sources.named(e.span.file), span: e.span.into() });
+                self.push(CheckError::NotConstant {
+                    what,
+                    src: self.sources.named(e.span.file),
+                    span: e.span.into(),
+                });
                 None
             }
         }

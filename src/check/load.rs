@@ -13,7 +13,11 @@ pub(super) type Chain = Vec<(FileId, ast::File)>;
 
 /// Loads `path` and what it extends. `None` when a file could not be read
 /// or parsed; the problems say why.
-pub(super) fn load_chain(path: &Path, sources: &mut SourceMap, problems: &mut Vec<Report>) -> Option<Chain> {
+pub(super) fn load_chain(
+    path: &Path,
+    sources: &mut SourceMap,
+    problems: &mut Vec<Report>,
+) -> Option<Chain> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -29,16 +33,40 @@ pub(super) fn load_chain(path: &Path, sources: &mut SourceMap, problems: &mut Ve
     };
     let mut chain = Vec::new();
     let mut stack = Vec::new();
-    load_bytes(path, display_name(path), bytes, sources, problems, &mut chain, &mut stack).then_some(chain)
+    load_bytes(
+        path,
+        display_name(path),
+        bytes,
+        sources,
+        problems,
+        &mut chain,
+        &mut stack,
+    )
+    .then_some(chain)
 }
 
 /// Loads rules given as text (REPL input, tests); `extends` is resolved
 /// against `dir`.
-pub(super) fn load_text(name: &str, dir: &Path, text: &str, sources: &mut SourceMap, problems: &mut Vec<Report>) -> Option<Chain> {
+pub(super) fn load_text(
+    name: &str,
+    dir: &Path,
+    text: &str,
+    sources: &mut SourceMap,
+    problems: &mut Vec<Report>,
+) -> Option<Chain> {
     let mut chain = Vec::new();
     let mut stack = Vec::new();
     let path = dir.join(name);
-    load_bytes(&path, name.to_string(), text.as_bytes().to_vec(), sources, problems, &mut chain, &mut stack).then_some(chain)
+    load_bytes(
+        &path,
+        name.to_string(),
+        text.as_bytes().to_vec(),
+        sources,
+        problems,
+        &mut chain,
+        &mut stack,
+    )
+    .then_some(chain)
 }
 
 fn load_bytes(
@@ -48,7 +76,7 @@ fn load_bytes(
     sources: &mut SourceMap,
     problems: &mut Vec<Report>,
     chain: &mut Chain,
-    stack: &mut Vec<PathBuf>,
+    stack: &mut Vec<(PathBuf, String)>,
 ) -> bool {
     let text = match syntax::decode(&name, &bytes) {
         Ok(t) => t,
@@ -65,11 +93,17 @@ fn load_bytes(
             return false;
         }
     };
-    stack.push(canonical(path));
+    stack.push((canonical(path), sources.get(id).name.clone()));
     let extends: Vec<_> = file
         .decls
         .iter()
-        .filter_map(|d| if let ast::Decl::Extends(p) = d { Some(p.clone()) } else { None })
+        .filter_map(|d| {
+            if let ast::Decl::Extends(p) = d {
+                Some(p.clone())
+            } else {
+                None
+            }
+        })
         .collect();
     let mut ok = true;
     for (i, target) in extends.iter().enumerate() {
@@ -86,9 +120,12 @@ fn load_bytes(
         }
         let dir = path.parent().unwrap_or(Path::new("."));
         let base = normalise(&dir.join(&target.node));
-        if stack.contains(&canonical(&base)) {
-            let chain_names: Vec<String> =
-                stack.iter().chain(std::iter::once(&base)).map(|p| p.display().to_string()).collect();
+        if stack.iter().any(|(p, _)| *p == canonical(&base)) {
+            let chain_names: Vec<String> = stack
+                .iter()
+                .map(|(_, name)| name.clone())
+                .chain(std::iter::once(display_name(&base)))
+                .collect();
             problems.push(Report::new(CheckError::ExtendsCycle {
                 chain: chain_names.join(" → "),
                 src: sources.named(id),
@@ -129,7 +166,9 @@ pub(crate) fn normalise(path: &Path) -> PathBuf {
     for c in path.components() {
         match c {
             Component::CurDir => {}
-            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
                 out.pop();
             }
             other => out.push(other),

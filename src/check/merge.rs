@@ -38,7 +38,8 @@ pub(super) struct MergedBlock {
     pub name: Ident,
     pub target: Subject,
     pub clauses: Vec<Clause>,
-    pub span: Span,
+    /// A clause of this block was rejected: its completeness is unknown.
+    pub damaged: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,7 +74,12 @@ struct Merger<'a> {
 }
 
 pub(super) fn merge(chain: Chain, sources: &SourceMap, problems: &mut Vec<Report>) -> Merged {
-    let mut m = Merger { sources, problems, out: Merged::default(), names: HashMap::new() };
+    let mut m = Merger {
+        sources,
+        problems,
+        out: Merged::default(),
+        names: HashMap::new(),
+    };
     m.out.first_file = chain.first().map(|(id, _)| *id);
     for (index, (file, ast)) in chain.into_iter().enumerate() {
         let overlay = index > 0;
@@ -91,7 +97,10 @@ impl Merger<'_> {
 
     fn where_(&self, span: Span) -> String {
         let f = self.sources.get(span.file);
-        let line = f.text[..(span.start as usize).min(f.text.len())].matches('\n').count() + 1;
+        let line = f.text[..(span.start as usize).min(f.text.len())]
+            .matches('\n')
+            .count()
+            + 1;
         format!("{}:{}", f.name, line)
     }
 
@@ -103,7 +112,11 @@ impl Merger<'_> {
                 self.push(CheckError::Duplicate {
                     what: kind.word(),
                     name: name.node.clone(),
-                    help: format!("the first is the {} at {}; rule names must be unique", old_kind.word(), self.where_(old)),
+                    help: format!(
+                        "the first is the {} at {}; rule names must be unique",
+                        old_kind.word(),
+                        self.where_(old)
+                    ),
                     src: self.sources.named(name.span.file),
                     span: name.span.into(),
                 });
@@ -137,8 +150,12 @@ impl Merger<'_> {
     }
 
     fn unknown(&mut self, name: &Ident, kind: Kind, purpose: &str) {
-        let candidates: Vec<&str> =
-            self.names.iter().filter(|(_, (k, _))| *k == kind).map(|(n, _)| n.as_str()).collect();
+        let candidates: Vec<&str> = self
+            .names
+            .iter()
+            .filter(|(_, (k, _))| *k == kind)
+            .map(|(n, _)| n.as_str())
+            .collect();
         let help = match did_you_mean(&name.node, candidates.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("no {} of that name is declared {}", kind.word(), purpose),
@@ -196,7 +213,9 @@ impl Merger<'_> {
                 if self.out.grades.is_some() {
                     self.push(CheckError::Misplaced {
                         what: "grades are already declared".into(),
-                        help: "the grades are declared once, in the base file; an overlay keeps them".into(),
+                        help:
+                            "the grades are declared once, in the base file; an overlay keeps them"
+                                .into(),
                         src: self.sources.named(file),
                         span: span.into(),
                     });
@@ -227,7 +246,12 @@ impl Merger<'_> {
                 items.extend(s.items);
             }
             Decl::Param(p) => {
-                if let Some(i) = self.out.params.iter().position(|o| o.name.node == p.name.node) {
+                if let Some(i) = self
+                    .out
+                    .params
+                    .iter()
+                    .position(|o| o.name.node == p.name.node)
+                {
                     if self.out.params[i].name.span.file == file {
                         self.declare(&p.name, Kind::Param);
                     } else {
@@ -241,9 +265,18 @@ impl Merger<'_> {
             }
             Decl::Grading(g) => self.grading(g, overlay),
             Decl::Quota(q) => {
-                let ok = if q.replace { self.replacing(&q.name, Kind::Quota) } else { self.declare(&q.name, Kind::Quota) };
+                let ok = if q.replace {
+                    self.replacing(&q.name, Kind::Quota)
+                } else {
+                    self.declare(&q.name, Kind::Quota)
+                };
                 if ok {
-                    match self.out.quotas.iter().position(|o| o.name.node == q.name.node) {
+                    match self
+                        .out
+                        .quotas
+                        .iter()
+                        .position(|o| o.name.node == q.name.node)
+                    {
                         Some(i) => self.out.quotas[i] = q,
                         None => self.out.quotas.push(q),
                     }
@@ -264,18 +297,36 @@ impl Merger<'_> {
                 }
             }
             Decl::Sample(s) => {
-                let ok = if s.replace { self.replacing(&s.name, Kind::Sample) } else { self.declare(&s.name, Kind::Sample) };
+                let ok = if s.replace {
+                    self.replacing(&s.name, Kind::Sample)
+                } else {
+                    self.declare(&s.name, Kind::Sample)
+                };
                 if ok {
-                    match self.out.samples.iter().position(|o| o.name.node == s.name.node) {
+                    match self
+                        .out
+                        .samples
+                        .iter()
+                        .position(|o| o.name.node == s.name.node)
+                    {
                         Some(i) => self.out.samples[i] = s,
                         None => self.out.samples.push(s),
                     }
                 }
             }
             Decl::Test(t) => {
-                let ok = if t.replace { self.replacing(&t.name, Kind::Test) } else { self.declare(&t.name, Kind::Test) };
+                let ok = if t.replace {
+                    self.replacing(&t.name, Kind::Test)
+                } else {
+                    self.declare(&t.name, Kind::Test)
+                };
                 if ok {
-                    match self.out.tests.iter().position(|o| o.name.node == t.name.node) {
+                    match self
+                        .out
+                        .tests
+                        .iter()
+                        .position(|o| o.name.node == t.name.node)
+                    {
                         Some(i) => self.out.tests[i] = t,
                         None => self.out.tests.push(t),
                     }
@@ -325,7 +376,11 @@ impl Merger<'_> {
     }
 
     fn grading(&mut self, g: Grading, overlay: bool) {
-        let existing = self.out.blocks.iter().position(|b| b.name.node == g.name.node);
+        let existing = self
+            .out
+            .blocks
+            .iter()
+            .position(|b| b.name.node == g.name.node);
         let index = match (&g.target, existing) {
             (Some(target), None) => {
                 if g.replace {
@@ -335,7 +390,12 @@ impl Merger<'_> {
                 if !self.declare(&g.name, Kind::Block) {
                     return;
                 }
-                self.out.blocks.push(MergedBlock { name: g.name.clone(), target: target.clone(), clauses: Vec::new(), span: g.span });
+                self.out.blocks.push(MergedBlock {
+                    name: g.name.clone(),
+                    target: target.clone(),
+                    clauses: Vec::new(),
+                    damaged: false,
+                });
                 self.out.blocks.len() - 1
             }
             (Some(target), Some(i)) => {
@@ -346,7 +406,12 @@ impl Merger<'_> {
                 for c in std::mem::take(&mut self.out.blocks[i].clauses) {
                     self.names.remove(&c.name.node);
                 }
-                self.out.blocks[i] = MergedBlock { name: g.name.clone(), target: target.clone(), clauses: Vec::new(), span: g.span };
+                self.out.blocks[i] = MergedBlock {
+                    name: g.name.clone(),
+                    target: target.clone(),
+                    clauses: Vec::new(),
+                    damaged: false,
+                };
                 i
             }
             (None, Some(i)) => i,
@@ -367,7 +432,10 @@ impl Merger<'_> {
         for item in g.items {
             match item {
                 GradingItem::Remove(name) => {
-                    let pos = self.out.blocks[index].clauses.iter().position(|c| c.name.node == name.node);
+                    let pos = self.out.blocks[index]
+                        .clauses
+                        .iter()
+                        .position(|c| c.name.node == name.node);
                     match pos {
                         Some(p) => {
                             self.out.blocks[index].clauses.remove(p);
@@ -389,7 +457,8 @@ impl Merger<'_> {
                 self.unknown(&c.name, Kind::Clause, "in this block to replace");
                 return;
             };
-            self.names.insert(c.name.node.clone(), (Kind::Clause, c.name.span));
+            self.names
+                .insert(c.name.node.clone(), (Kind::Clause, c.name.span));
             if c.placement.is_some() {
                 self.out.blocks[block].clauses.remove(pos);
                 self.place(block, c);
@@ -399,6 +468,7 @@ impl Merger<'_> {
             return;
         }
         if !self.declare(&c.name, Kind::Clause) {
+            self.out.blocks[block].damaged = true;
             return;
         }
         self.place(block, c);
@@ -420,7 +490,10 @@ impl Merger<'_> {
                 }
             }
             None if matches!(c.body, ClauseBody::Cap { .. }) => clauses.len(),
-            None => clauses.iter().position(|o| matches!(o.body, ClauseBody::Otherwise { .. })).unwrap_or(clauses.len()),
+            None => clauses
+                .iter()
+                .position(|o| matches!(o.body, ClauseBody::Otherwise { .. }))
+                .unwrap_or(clauses.len()),
         };
         self.out.blocks[block].clauses.insert(pos, c);
     }

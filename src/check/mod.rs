@@ -18,7 +18,6 @@ use std::path::Path;
 use miette::Report;
 
 pub use error::CheckError;
-pub(crate) use load::normalise;
 pub use suggest::did_you_mean;
 
 use crate::program::*;
@@ -47,7 +46,10 @@ impl Rejected {
 }
 
 pub fn is_warning(r: &Report) -> bool {
-    matches!(r.severity(), Some(miette::Severity::Warning) | Some(miette::Severity::Advice))
+    matches!(
+        r.severity(),
+        Some(miette::Severity::Warning) | Some(miette::Severity::Advice)
+    )
 }
 
 /// Loads, merges and checks a rules file and what it extends.
@@ -70,7 +72,11 @@ pub fn check_text(name: &str, dir: &Path, text: &str) -> Result<Checked, Rejecte
     }
 }
 
-fn finish(chain: load::Chain, sources: SourceMap, mut problems: Vec<Report>) -> Result<Checked, Rejected> {
+fn finish(
+    chain: load::Chain,
+    sources: SourceMap,
+    mut problems: Vec<Report>,
+) -> Result<Checked, Rejected> {
     let merged = merge::merge(chain, &sources, &mut problems);
     let program = {
         let mut c = Compiler::new(&sources, &mut problems);
@@ -80,7 +86,10 @@ fn finish(chain: load::Chain, sources: SourceMap, mut problems: Vec<Report>) -> 
     match program {
         Some(mut program) if !has_errors => {
             program.sources = sources;
-            Ok(Checked { program, warnings: problems })
+            Ok(Checked {
+                program,
+                warnings: problems,
+            })
         }
         _ => Err(Rejected { problems, sources }),
     }

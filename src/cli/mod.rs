@@ -37,14 +37,18 @@ pub enum Format {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Parse and check rules files; print every problem found.
-    #[command(after_help = "Example:\n  xeploai check rules/2021.rules rules/bac-giang/yen-the-2021.rules")]
+    #[command(
+        after_help = "Example:\n  xeploai check rules/2021.rules rules/bac-giang/yen-the-2021.rules"
+    )]
     Check {
         /// Rules files to check.
         #[arg(required = true)]
         rules: Vec<PathBuf>,
     },
     /// Grade every member and organisation of a dataset.
-    #[command(after_help = "Examples:\n  xeploai grade rules/2021.rules --data examples/yen-the-2021\n  xeploai grade rules/2021.rules --data examples/yen-the-2021 --set excellent_cap=30% --format json --out result.json")]
+    #[command(
+        after_help = "Examples:\n  xeploai grade rules/2021.rules --data examples/yen-the-2021\n  xeploai grade rules/2021.rules --data examples/yen-the-2021 --set excellent_cap=30% --format json --out result.json"
+    )]
     Grade {
         /// The rules file.
         rules: PathBuf,
@@ -65,7 +69,9 @@ pub enum Command {
         numbers: NumberStyle,
     },
     /// Show why one member or organisation got its grade.
-    #[command(after_help = "Example:\n  xeploai explain rules/2021.rules --data examples/yen-the-2021 DV00001")]
+    #[command(
+        after_help = "Example:\n  xeploai explain rules/2021.rules --data examples/yen-the-2021 DV00001"
+    )]
     Explain {
         /// The rules file.
         rules: PathBuf,
@@ -109,14 +115,30 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
         Ok(c) => c,
         Err(e) => {
             let text = e.render().to_string();
-            let _ = if e.use_stderr() { write!(io.err, "{text}") } else { write!(io.out, "{text}") };
+            let _ = if e.use_stderr() {
+                write!(io.err, "{text}")
+            } else {
+                write!(io.out, "{text}")
+            };
             return e.exit_code();
         }
     };
     match cli.command {
         Command::Check { rules } => cmd_check(&rules, io),
-        Command::Grade { rules, data, format, out, set, numbers } => cmd_grade(&rules, &data, format, out.as_deref(), &set, numbers, io),
-        Command::Explain { rules, data, id, set } => cmd_explain(&rules, &data, &id, &set, io),
+        Command::Grade {
+            rules,
+            data,
+            format,
+            out,
+            set,
+            numbers,
+        } => cmd_grade(&rules, &data, format, out.as_deref(), &set, numbers, io),
+        Command::Explain {
+            rules,
+            data,
+            id,
+            set,
+        } => cmd_explain(&rules, &data, &id, &set, io),
         Command::Test { rules } => cmd_test(&rules, io),
     }
 }
@@ -137,7 +159,13 @@ fn load_rules(path: &Path, io: &mut Io) -> Option<Checked> {
         Err(rejected) => {
             show_problems(&rejected.problems, io);
             let warnings = rejected.problems.len() - rejected.errors();
-            let _ = writeln!(io.err, "{}: {} error(s), {} warning(s)", path.display(), rejected.errors(), warnings);
+            let _ = writeln!(
+                io.err,
+                "{}: {} error(s), {} warning(s)",
+                path.display(),
+                rejected.errors(),
+                warnings
+            );
             None
         }
     }
@@ -158,7 +186,11 @@ fn cmd_check(rules: &[PathBuf], io: &mut Io) -> i32 {
                     p.quotas.len(),
                     p.params.len(),
                     p.tests.len(),
-                    if c.warnings.is_empty() { String::new() } else { format!(", {} warning(s)", c.warnings.len()) }
+                    if c.warnings.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {} warning(s)", c.warnings.len())
+                    }
                 );
             }
             None => failed = true,
@@ -168,10 +200,19 @@ fn cmd_check(rules: &[PathBuf], io: &mut Io) -> i32 {
 }
 
 /// Rules, data and parameters, all checked; `Err(code)` after reporting.
-fn prepare(rules: &Path, data: &Path, set: &[(String, String)], io: &mut Io) -> Result<(Checked, crate::data::Dataset, Vec<crate::value::Value>), i32> {
+fn prepare(
+    rules: &Path,
+    data: &Path,
+    set: &[(String, String)],
+    io: &mut Io,
+) -> Result<(Checked, crate::data::Dataset, Vec<crate::value::Value>), i32> {
     let checked = load_rules(rules, io).ok_or(1)?;
     let params = crate::eval::params_with(&checked.program, set).map_err(|e| {
-        let _ = write!(io.err, "{}", render(&miette::Report::new(e), io.color, io.width));
+        let _ = write!(
+            io.err,
+            "{}",
+            render(&miette::Report::new(e), io.color, io.width)
+        );
         2
     })?;
     let dataset = crate::data::load_dir(&checked.program, data).map_err(|errors| {
@@ -181,7 +222,15 @@ fn prepare(rules: &Path, data: &Path, set: &[(String, String)], io: &mut Io) -> 
     Ok((checked, dataset, params))
 }
 
-fn cmd_grade(rules: &Path, data: &Path, format: Format, out: Option<&Path>, set: &[(String, String)], numbers: NumberStyle, io: &mut Io) -> i32 {
+fn cmd_grade(
+    rules: &Path,
+    data: &Path,
+    format: Format,
+    out: Option<&Path>,
+    set: &[(String, String)],
+    numbers: NumberStyle,
+    io: &mut Io,
+) -> i32 {
     let (checked, dataset, params) = match prepare(rules, data, set, io) {
         Ok(x) => x,
         Err(code) => return code,
@@ -190,7 +239,11 @@ fn cmd_grade(rules: &Path, data: &Path, format: Format, out: Option<&Path>, set:
     let outcome = match crate::eval::grade(program, &dataset, &params) {
         Ok(o) => o,
         Err(e) => {
-            let _ = write!(io.err, "{}", render(&miette::Report::new(e), io.color, io.width));
+            let _ = write!(
+                io.err,
+                "{}",
+                render(&miette::Report::new(e), io.color, io.width)
+            );
             return 1;
         }
     };
@@ -213,7 +266,12 @@ fn cmd_grade(rules: &Path, data: &Path, format: Format, out: Option<&Path>, set:
             let _ = write!(io.out, "{text}");
         }
         Some(path) => {
-            let mut inputs: Vec<PathBuf> = program.sources.files().iter().map(|f| f.path.clone()).collect();
+            let mut inputs: Vec<PathBuf> = program
+                .sources
+                .files()
+                .iter()
+                .map(|f| f.path.clone())
+                .collect();
             for stem in ["members", "organisations"] {
                 for ext in ["csv", "json"] {
                     inputs.push(data.join(format!("{stem}.{ext}")));
@@ -236,18 +294,30 @@ fn cmd_explain(rules: &Path, data: &Path, id: &str, set: &[(String, String)], io
     };
     let program = &checked.program;
     let Some((kind, index)) = dataset.find(program, id) else {
-        let _ = writeln!(io.err, "no member or organisation with id {id:?} in {}", data.display());
+        let _ = writeln!(
+            io.err,
+            "no member or organisation with id {id:?} in {}",
+            data.display()
+        );
         return 1;
     };
     let outcome = match crate::eval::grade(program, &dataset, &params) {
         Ok(o) => o,
         Err(e) => {
-            let _ = write!(io.err, "{}", render(&miette::Report::new(e), io.color, io.width));
+            let _ = write!(
+                io.err,
+                "{}",
+                render(&miette::Report::new(e), io.color, io.width)
+            );
             return 1;
         }
     };
     let trail = crate::eval::explain(program, &dataset, &params, &outcome, kind, index);
-    let _ = write!(io.out, "{}", crate::report::explain_text(program, &dataset, &params, &trail));
+    let _ = write!(
+        io.out,
+        "{}",
+        crate::report::explain_text(program, &dataset, &params, &trail)
+    );
     0
 }
 
@@ -259,7 +329,9 @@ fn rules_files(path: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![path.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -289,13 +361,21 @@ fn cmd_test(paths: &[PathBuf], io: &mut Io) -> i32 {
         let results = crate::eval::run_tests(program, &program.default_params());
         let _ = writeln!(io.out, "{}: {} test(s)", file.display(), results.len());
         for r in results {
-            let desc = r.description.as_ref().map(|d| format!(" — {d}")).unwrap_or_default();
+            let desc = r
+                .description
+                .as_ref()
+                .map(|d| format!(" — {d}"))
+                .unwrap_or_default();
             if r.passed {
                 passed += 1;
                 let _ = writeln!(io.out, "  ✓ {}{desc}", r.name);
             } else {
                 failed += 1;
-                let _ = writeln!(io.out, "  ✗ {}{desc}\n      expected {}\n      got      {}", r.name, r.expected, r.actual);
+                let _ = writeln!(
+                    io.out,
+                    "  ✗ {}{desc}\n      expected {}\n      got      {}",
+                    r.name, r.expected, r.actual
+                );
             }
         }
     }

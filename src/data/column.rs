@@ -33,7 +33,10 @@ impl Column {
             Ty::Enum(_) => Column::Enum(Vec::new()),
             Ty::Grade => Column::Grade(Vec::new()),
             Ty::Org => Column::Org(Vec::new()),
-            Ty::Text | Ty::GradeSet | Ty::Rounding | Ty::Null => Column::Text { data: String::new(), ends: Vec::new() },
+            Ty::Text | Ty::GradeSet | Ty::Rounding | Ty::Null => Column::Text {
+                data: String::new(),
+                ends: Vec::new(),
+            },
         }
     }
 
@@ -129,7 +132,10 @@ impl Column {
             },
             Column::Num(c) => match c[i] {
                 (_, 0) => Value::None,
-                (n, d) => Value::Num(Rat { num: n as i128, den: d as i128 }),
+                (n, d) => Value::Num(Rat {
+                    num: n as i128,
+                    den: d as i128,
+                }),
             },
             Column::Date(c) => match c[i] {
                 i32::MIN => Value::None,

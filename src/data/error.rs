@@ -15,7 +15,7 @@ pub enum Problem {
     #[error("not a JSON array of objects: {reason}")]
     BadJson { reason: String },
     /// A row with more or fewer cells than the header.
-    #[error("the row has {found} cells, the header has {expected}")]
+    #[error("the row has {found} cell(s); the header has {expected}")]
     CellCount { found: usize, expected: usize },
     /// Bytes that are not UTF-8.
     #[error("the value is not valid UTF-8 text; save the file as UTF-8")]
@@ -79,7 +79,11 @@ impl fmt::Display for DataErrors {
         for e in &self.0 {
             writeln!(f, "{e}")?;
         }
-        write!(f, "{} problem(s) in the data; nothing was graded", self.0.len())
+        write!(
+            f,
+            "{} problem(s) in the data; nothing was graded",
+            self.0.len()
+        )
     }
 }
 

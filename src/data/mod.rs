@@ -34,7 +34,11 @@ pub struct Table {
 
 impl Table {
     pub fn new(schema: &SchemaInfo, file: &str) -> Table {
-        Table { columns: schema.fields.iter().map(|f| Column::new(f.ty)).collect(), lines: Vec::new(), file: file.to_string() }
+        Table {
+            columns: schema.fields.iter().map(|f| Column::new(f.ty)).collect(),
+            lines: Vec::new(),
+            file: file.to_string(),
+        }
     }
     pub fn len(&self) -> usize {
         self.lines.len()
@@ -138,12 +142,27 @@ impl Dataset {
 
     /// Builds the tree from tables whose link columns already hold indexes.
     /// Fails with the organisations on a cycle.
-    pub fn assemble(program: &Program, dir: PathBuf, members: Table, organisations: Table) -> Result<Dataset, Vec<u32>> {
+    pub fn assemble(
+        program: &Program,
+        dir: PathBuf,
+        members: Table,
+        organisations: Table,
+    ) -> Result<Dataset, Vec<u32>> {
         let n = organisations.len();
-        let member_org: Vec<u32> =
-            (0..members.len()).map(|i| members.columns[program.member.link].org(i).unwrap_or(u32::MAX)).collect();
-        let org_parent: Vec<u32> =
-            (0..n).map(|i| organisations.columns[program.organisation.link].org(i).unwrap_or(u32::MAX)).collect();
+        let member_org: Vec<u32> = (0..members.len())
+            .map(|i| {
+                members.columns[program.member.link]
+                    .org(i)
+                    .unwrap_or(u32::MAX)
+            })
+            .collect();
+        let org_parent: Vec<u32> = (0..n)
+            .map(|i| {
+                organisations.columns[program.organisation.link]
+                    .org(i)
+                    .unwrap_or(u32::MAX)
+            })
+            .collect();
         let org_members = Children::build(n, member_org.iter().copied());
         let org_children = Children::build(n, org_parent.iter().copied());
         // Post-order without recursion: a child is listed before its parent.
@@ -168,7 +187,16 @@ impl Dataset {
             }
             return Err((0..n as u32).filter(|&o| !reached[o as usize]).collect());
         }
-        Ok(Dataset { dir, members, organisations, member_org, org_parent, org_members, org_children, bottom_up })
+        Ok(Dataset {
+            dir,
+            members,
+            organisations,
+            member_org,
+            org_parent,
+            org_members,
+            org_children,
+            bottom_up,
+        })
     }
 }
 
@@ -181,29 +209,65 @@ pub fn load_dir(program: &Program, dir: &Path) -> Result<Dataset, DataErrors> {
     let (Some(raw_orgs), Some(raw_members)) = (raw_orgs, raw_members) else {
         return Err(DataErrors(errors));
     };
-    let (mut orgs, org_refs) = typed(program, &program.organisation, &raw_orgs, &parsers, &mut errors);
-    let (mut members, member_refs) = typed(program, &program.member, &raw_members, &parsers, &mut errors);
+    let (mut orgs, org_refs) = typed(
+        program,
+        &program.organisation,
+        &raw_orgs,
+        &parsers,
+        &mut errors,
+    );
+    let (mut members, member_refs) = typed(
+        program,
+        &program.member,
+        &raw_members,
+        &parsers,
+        &mut errors,
+    );
     let org_ids = index_ids(&orgs, program.organisation.id, &mut errors);
     index_ids(&members, program.member.id, &mut errors);
-    resolve(&mut orgs, program.organisation.link, org_refs, &org_ids, &mut errors);
-    resolve(&mut members, program.member.link, member_refs, &org_ids, &mut errors);
+    resolve(
+        &mut orgs,
+        program.organisation.link,
+        org_refs,
+        &org_ids,
+        &mut errors,
+    );
+    resolve(
+        &mut members,
+        program.member.link,
+        member_refs,
+        &org_ids,
+        &mut errors,
+    );
     if !errors.is_empty() {
-        errors.sort_by(|a, b| (a.file != raw_orgs.file, a.row).cmp(&(b.file != raw_orgs.file, b.row)));
+        errors.sort_by(|a, b| {
+            (a.file != raw_orgs.file, a.row).cmp(&(b.file != raw_orgs.file, b.row))
+        });
         return Err(DataErrors(errors));
     }
     let cycles = cycle_errors(program, &orgs);
     if !cycles.is_empty() {
         return Err(DataErrors(cycles));
     }
-    Dataset::assemble(program, dir.to_path_buf(), members, orgs)
-        .map_err(|_| DataErrors(cycle_errors(program, &Table::new(&program.organisation, &raw_orgs.file))))
+    Dataset::assemble(program, dir.to_path_buf(), members, orgs).map_err(|_| {
+        DataErrors(cycle_errors(
+            program,
+            &Table::new(&program.organisation, &raw_orgs.file),
+        ))
+    })
 }
 
 /// Org references by (row, column header, id text), resolved later.
 type Refs = Vec<(usize, String, String)>;
 
 /// Parses every cell into its field's type.
-fn typed(program: &Program, schema: &SchemaInfo, raw: &RawTable, parsers: &parse::Parsers, errors: &mut Vec<DataError>) -> (Table, Refs) {
+fn typed(
+    program: &Program,
+    schema: &SchemaInfo,
+    raw: &RawTable,
+    parsers: &parse::Parsers,
+    errors: &mut Vec<DataError>,
+) -> (Table, Refs) {
     let mut table = Table::new(schema, &raw.file);
     let mut refs = Vec::new();
     let _ = program;
@@ -220,7 +284,10 @@ fn typed(program: &Program, schema: &SchemaInfo, raw: &RawTable, parsers: &parse
                         file: raw.file.clone(),
                         row: Some(1),
                         column: Some(raw.header[pos].clone()),
-                        problem: Problem::DuplicateColumn { field: f.name.clone(), other: raw.header[first].clone() },
+                        problem: Problem::DuplicateColumn {
+                            field: f.name.clone(),
+                            other: raw.header[first].clone(),
+                        },
                     }),
                     _ => found = Some(pos),
                 }
@@ -233,7 +300,12 @@ fn typed(program: &Program, schema: &SchemaInfo, raw: &RawTable, parsers: &parse
                 column: None,
                 problem: Problem::MissingColumn {
                     field: f.name.clone(),
-                    accepted: f.columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(" or "),
+                    accepted: f
+                        .columns
+                        .iter()
+                        .map(|c| format!("\"{c}\""))
+                        .collect::<Vec<_>>()
+                        .join(" or "),
                 },
             });
         }
@@ -246,17 +318,29 @@ fn typed(program: &Program, schema: &SchemaInfo, raw: &RawTable, parsers: &parse
                 file: raw.file.clone(),
                 row: Some(row.line),
                 column: None,
-                problem: Problem::CellCount { found: row.cells.len(), expected: raw.header.len() },
+                problem: Problem::CellCount {
+                    found: row.cells.len(),
+                    expected: raw.header.len(),
+                },
             });
             continue;
         }
         for (slot, f) in schema.fields.iter().enumerate() {
-            let col_name = || source[slot].map(|c| raw.header[c].clone()).or_else(|| Some(f.name.clone()));
+            let col_name = || {
+                source[slot]
+                    .map(|c| raw.header[c].clone())
+                    .or_else(|| Some(f.name.clone()))
+            };
             let cell = match source[slot] {
                 Some(c) => match &row.cells[c] {
                     Ok(text) => text.as_str(),
                     Err(()) => {
-                        errors.push(DataError { file: raw.file.clone(), row: Some(row.line), column: col_name(), problem: Problem::NotUtf8 });
+                        errors.push(DataError {
+                            file: raw.file.clone(),
+                            row: Some(row.line),
+                            column: col_name(),
+                            problem: Problem::NotUtf8,
+                        });
                         values[slot] = Value::None;
                         continue;
                     }
@@ -272,7 +356,9 @@ fn typed(program: &Program, schema: &SchemaInfo, raw: &RawTable, parsers: &parse
                             file: raw.file.clone(),
                             row: Some(row.line),
                             column: col_name(),
-                            problem: Problem::MissingValue { field: f.name.clone() },
+                            problem: Problem::MissingValue {
+                                field: f.name.clone(),
+                            },
                         });
                         Value::None
                     }
@@ -280,7 +366,11 @@ fn typed(program: &Program, schema: &SchemaInfo, raw: &RawTable, parsers: &parse
             } else {
                 match parsers.parse(f.ty, cell) {
                     Ok(v) if f.ty == Ty::Org => {
-                        refs.push((table.len(), col_name().unwrap_or_default(), cell.to_string()));
+                        refs.push((
+                            table.len(),
+                            col_name().unwrap_or_default(),
+                            cell.to_string(),
+                        ));
                         let _ = v;
                         Value::None
                     }
@@ -290,7 +380,10 @@ fn typed(program: &Program, schema: &SchemaInfo, raw: &RawTable, parsers: &parse
                             file: raw.file.clone(),
                             row: Some(row.line),
                             column: col_name(),
-                            problem: Problem::WrongType { value: cell.to_string(), expected },
+                            problem: Problem::WrongType {
+                                value: cell.to_string(),
+                                expected,
+                            },
                         });
                         Value::None
                     }
@@ -316,7 +409,10 @@ fn index_ids(table: &Table, id_slot: usize, errors: &mut Vec<DataError>) -> Hash
                 file: table.file.clone(),
                 row: Some(table.lines[i] as usize),
                 column: None,
-                problem: Problem::DuplicateId { id: id.to_string(), first_row: table.lines[first as usize] as usize },
+                problem: Problem::DuplicateId {
+                    id: id.to_string(),
+                    first_row: table.lines[first as usize] as usize,
+                },
             });
         } else {
             ids.insert(id.to_string(), i as u32);
@@ -325,7 +421,13 @@ fn index_ids(table: &Table, id_slot: usize, errors: &mut Vec<DataError>) -> Hash
     ids
 }
 
-fn resolve(table: &mut Table, link: usize, refs: Refs, org_ids: &HashMap<String, u32>, errors: &mut Vec<DataError>) {
+fn resolve(
+    table: &mut Table,
+    link: usize,
+    refs: Refs,
+    org_ids: &HashMap<String, u32>,
+    errors: &mut Vec<DataError>,
+) {
     for (row, column, id) in refs {
         match org_ids.get(&id) {
             Some(&o) => table.columns[link].set_org(row, o),
@@ -365,13 +467,19 @@ fn cycle_errors(program: &Program, orgs: &Table) -> Vec<DataError> {
         }
         if !reached_root && state[o] == 1 {
             if let Some(pos) = walk.iter().position(|&w| w == o) {
-                let circle: Vec<&str> = walk[pos..].iter().chain(std::iter::once(&o)).map(|&w| ids.text(w)).collect();
+                let circle: Vec<&str> = walk[pos..]
+                    .iter()
+                    .chain(std::iter::once(&o))
+                    .map(|&w| ids.text(w))
+                    .collect();
                 let first = *walk[pos..].iter().min().unwrap_or(&o);
                 errors.push(DataError {
                     file: orgs.file.clone(),
                     row: Some(orgs.lines[first] as usize),
                     column: None,
-                    problem: Problem::Cycle { path: circle.join(" → ") },
+                    problem: Problem::Cycle {
+                        path: circle.join(" → "),
+                    },
                 });
             }
         }

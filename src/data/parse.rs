@@ -39,8 +39,20 @@ impl Parsers {
             grades.insert(g.code.to_lowercase(), i as u8);
             grades.insert(g.label.to_lowercase(), i as u8);
         }
-        let grade_help = format!("a grade ({})", p.grades.iter().map(|g| g.code.as_str()).collect::<Vec<_>>().join(", "));
-        Parsers { enums, enum_help, grades, grade_help }
+        let grade_help = format!(
+            "a grade ({})",
+            p.grades
+                .iter()
+                .map(|g| g.code.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        Parsers {
+            enums,
+            enum_help,
+            grades,
+            grade_help,
+        }
     }
 
     /// Parses a non-empty cell. `Err` holds what was expected.
@@ -55,7 +67,9 @@ impl Parsers {
                 .parse::<i64>()
                 .map(|n| Value::Num(Rat::int(n)))
                 .map_err(|_| "a whole number".into()),
-            Ty::Number => number(text).map(Value::Num).ok_or_else(|| "a number (e.g. 2.5 or 2,5)".into()),
+            Ty::Number => number(text)
+                .map(Value::Num)
+                .ok_or_else(|| "a number (e.g. 2.5 or 2,5)".into()),
             Ty::Percent => {
                 let t = text.strip_suffix('%').unwrap_or(text).trim_end();
                 number(t)
@@ -63,13 +77,19 @@ impl Parsers {
                     .map(Value::Num)
                     .ok_or_else(|| "a percentage (e.g. 80% or 80)".into())
             }
-            Ty::Date => parse_date(text).map(Value::Date).ok_or_else(|| "a date (dd/mm/yyyy or yyyy-mm-dd)".into()),
+            Ty::Date => parse_date(text)
+                .map(Value::Date)
+                .ok_or_else(|| "a date (dd/mm/yyyy or yyyy-mm-dd)".into()),
             Ty::Text => Ok(Value::Text(text.into())),
             Ty::Enum(e) => self.enums[e as usize]
                 .get(&text.to_lowercase())
                 .map(|v| Value::Enum(*v))
                 .ok_or_else(|| self.enum_help[e as usize].clone()),
-            Ty::Grade => self.grades.get(&text.to_lowercase()).map(|g| Value::Grade(*g)).ok_or_else(|| self.grade_help.clone()),
+            Ty::Grade => self
+                .grades
+                .get(&text.to_lowercase())
+                .map(|g| Value::Grade(*g))
+                .ok_or_else(|| self.grade_help.clone()),
             // Organisation references are resolved once every id is known.
             Ty::Org => Ok(Value::Text(text.into())),
             Ty::GradeSet | Ty::Rounding | Ty::Null => Err("a value this field cannot hold".into()),
@@ -84,13 +104,19 @@ pub fn number(text: &str) -> Option<Rat> {
         Some(rest) => (true, rest),
         None => (false, t.as_str()),
     };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || c == '.') || digits.matches('.').count() > 1 {
+    if digits.is_empty()
+        || !digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        || digits.matches('.').count() > 1
+    {
         return None;
     }
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
     if int.len() + frac.len() > 18 || int.is_empty() {
         return None;
     }
-    let (num, den) = crate::syntax::decimal(&format!("{int}.{}", if frac.is_empty() { "0" } else { frac }))?;
+    let (num, den) = crate::syntax::decimal(&format!(
+        "{int}.{}",
+        if frac.is_empty() { "0" } else { frac }
+    ))?;
     Rat::new(if neg { -num } else { num }, den)
 }

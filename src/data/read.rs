@@ -17,7 +17,11 @@ pub(crate) struct RawRow {
 }
 
 /// Reads `dir/stem.csv`, or `dir/stem.json` when there is no CSV.
-pub(crate) fn read_table(dir: &Path, stem: &'static str, errors: &mut Vec<DataError>) -> Option<RawTable> {
+pub(crate) fn read_table(
+    dir: &Path,
+    stem: &'static str,
+    errors: &mut Vec<DataError>,
+) -> Option<RawTable> {
     let csv_path = dir.join(format!("{stem}.csv"));
     let json_path = dir.join(format!("{stem}.json"));
     let (path, is_json) = if csv_path.exists() {
@@ -25,14 +29,29 @@ pub(crate) fn read_table(dir: &Path, stem: &'static str, errors: &mut Vec<DataEr
     } else if json_path.exists() {
         (json_path, true)
     } else {
-        errors.push(DataError { file: dir.display().to_string(), row: None, column: None, problem: Problem::MissingFile { stem } });
+        errors.push(DataError {
+            file: dir.display().to_string(),
+            row: None,
+            column: None,
+            problem: Problem::MissingFile { stem },
+        });
         return None;
     };
-    let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) => {
-            errors.push(DataError { file, row: None, column: None, problem: Problem::Unreadable { reason: e.to_string() } });
+            errors.push(DataError {
+                file,
+                row: None,
+                column: None,
+                problem: Problem::Unreadable {
+                    reason: e.to_string(),
+                },
+            });
             return None;
         }
     };
@@ -45,16 +64,28 @@ pub(crate) fn read_table(dir: &Path, stem: &'static str, errors: &mut Vec<DataEr
 }
 
 fn cell(bytes: &[u8]) -> Result<String, ()> {
-    std::str::from_utf8(bytes).map(|s| crate::source::nfc(s.trim())).map_err(|_| ())
+    std::str::from_utf8(bytes)
+        .map(|s| crate::source::nfc(s.trim()))
+        .map_err(|_| ())
 }
 
 fn read_csv(file: String, bytes: &[u8], errors: &mut Vec<DataError>) -> Option<RawTable> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
     let mut records = reader.byte_records();
     let header = match records.next() {
         Some(Ok(h)) => h.iter().map(|c| cell(c).unwrap_or_default()).collect(),
         Some(Err(e)) => {
-            errors.push(DataError { file, row: Some(1), column: None, problem: Problem::Unreadable { reason: e.to_string() } });
+            errors.push(DataError {
+                file,
+                row: Some(1),
+                column: None,
+                problem: Problem::Unreadable {
+                    reason: e.to_string(),
+                },
+            });
             return None;
         }
         None => Vec::new(),
@@ -67,11 +98,21 @@ fn read_csv(file: String, bytes: &[u8], errors: &mut Vec<DataError>) -> Option<R
                 if r.len() == 1 && r.get(0).is_some_and(|c| c.is_empty()) {
                     continue; // a blank line
                 }
-                rows.push(RawRow { line, cells: r.iter().map(cell).collect() });
+                rows.push(RawRow {
+                    line,
+                    cells: r.iter().map(cell).collect(),
+                });
             }
             Err(e) => {
                 let line = e.position().map(|p| p.line() as usize);
-                errors.push(DataError { file: file.clone(), row: line, column: None, problem: Problem::Unreadable { reason: e.to_string() } });
+                errors.push(DataError {
+                    file: file.clone(),
+                    row: line,
+                    column: None,
+                    problem: Problem::Unreadable {
+                        reason: e.to_string(),
+                    },
+                });
             }
         }
     }
@@ -79,18 +120,31 @@ fn read_csv(file: String, bytes: &[u8], errors: &mut Vec<DataError>) -> Option<R
 }
 
 fn read_json(file: String, bytes: &[u8], errors: &mut Vec<DataError>) -> Option<RawTable> {
-    let bad = |reason: String| DataError { file: file.clone(), row: None, column: None, problem: Problem::BadJson { reason } };
+    let bad = |reason: String| DataError {
+        file: file.clone(),
+        row: None,
+        column: None,
+        problem: Problem::BadJson { reason },
+    };
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(_) => {
-            errors.push(DataError { file: file.clone(), row: None, column: None, problem: Problem::NotUtf8 });
+            errors.push(DataError {
+                file: file.clone(),
+                row: None,
+                column: None,
+                problem: Problem::NotUtf8,
+            });
             return None;
         }
     };
     let value: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            errors.push(DataError { row: Some(e.line()), ..bad(e.to_string()) });
+            errors.push(DataError {
+                row: Some(e.line()),
+                ..bad(e.to_string())
+            });
             return None;
         }
     };
@@ -114,13 +168,18 @@ fn read_json(file: String, bytes: &[u8], errors: &mut Vec<DataError>) -> Option<
     for (i, item) in items.iter().enumerate() {
         let line = lines.get(i).copied().unwrap_or(0);
         let Some(obj) = item.as_object() else {
-            errors.push(DataError { row: Some(line), ..bad(format!("record {} is not an object", i + 1)) });
+            errors.push(DataError {
+                row: Some(line),
+                ..bad(format!("record {} is not an object", i + 1))
+            });
             continue;
         };
         let mut cells = vec![Ok(String::new()); header.len()];
         for (k, v) in obj {
             let k = crate::source::nfc(k.trim());
-            let Some(pos) = header.iter().position(|h| *h == k) else { continue };
+            let Some(pos) = header.iter().position(|h| *h == k) else {
+                continue;
+            };
             cells[pos] = Ok(match v {
                 serde_json::Value::Null => String::new(),
                 serde_json::Value::String(s) => crate::source::nfc(s.trim()),

@@ -98,12 +98,21 @@ impl Env<'_> {
                 None => Value::None,
             },
             CExpr::OrgField(base, slot) => {
-                let Value::Org(o) = self.eval(base, At { top: false, ..at }, memo, t) else { return Value::None };
+                let Value::Org(o) = self.eval(base, At { top: false, ..at }, memo, t) else {
+                    return Value::None;
+                };
                 let v = self.data.organisations.columns[*slot as usize].get(o as usize);
                 if T::ON && at.top {
                     let f = &self.program.organisation.fields[*slot as usize];
-                    let link = if at.kind == SubjectKind::Member { "organisation" } else { "parent" };
-                    t.read(format!("{link}.{}", f.name), self.show(&v, f.ty, SubjectKind::Organisation, *slot));
+                    let link = if at.kind == SubjectKind::Member {
+                        "organisation"
+                    } else {
+                        "parent"
+                    };
+                    t.read(
+                        format!("{link}.{}", f.name),
+                        self.show(&v, f.ty, SubjectKind::Organisation, *slot),
+                    );
                 }
                 v
             }
@@ -112,7 +121,10 @@ impl Env<'_> {
                 _ => Value::None,
             },
             CExpr::Neg(x) => match self.eval(x, at, memo, t) {
-                Value::Num(r) => Value::Num(Rat { num: -r.num, den: r.den }),
+                Value::Num(r) => Value::Num(Rat {
+                    num: -r.num,
+                    den: r.den,
+                }),
                 _ => Value::None,
             },
             CExpr::Bin(op, ty, a, b) => self.binary(*op, *ty, a, b, at, memo, t),
@@ -123,10 +135,12 @@ impl Env<'_> {
                 }
                 Value::Bool(items.iter().any(|i| equal(&v, &self.eval(i, at, memo, t))))
             }
-            CExpr::InSet(x, set) => match (self.eval(x, at, memo, t), self.eval(set, at, memo, t)) {
-                (Value::Grade(g), Value::GradeSet(mask)) => Value::Bool(mask & (1 << g) != 0),
-                _ => Value::Bool(false),
-            },
+            CExpr::InSet(x, set) => {
+                match (self.eval(x, at, memo, t), self.eval(set, at, memo, t)) {
+                    (Value::Grade(g), Value::GradeSet(mask)) => Value::Bool(mask & (1 << g) != 0),
+                    _ => Value::Bool(false),
+                }
+            }
             CExpr::Agg(agg, slot) => {
                 let memo_slot = slot.filter(|_| at.top).map(|s| s as usize);
                 if let Some(s) = memo_slot {
@@ -141,7 +155,11 @@ impl Env<'_> {
                         let shown = match (&v, agg.func) {
                             // The share unreduced: hits over those counted.
                             (Value::Num(r), AggFunc::Share) if r.den > 0 => {
-                                let pct = Rat { num: r.num * 100, den: r.den }.to_decimal_string(1);
+                                let pct = Rat {
+                                    num: r.num * 100,
+                                    den: r.den,
+                                }
+                                .to_decimal_string(1);
                                 format!("{pct}% ({}/{})", r.num, r.den)
                             }
                             (Value::Bool(b), _) => b.to_string(),
@@ -152,8 +170,19 @@ impl Env<'_> {
                 }
                 v
             }
+            CExpr::Let(kind, i, inner) => {
+                let v = self.eval(inner, at, memo, t);
+                if T::ON && at.top {
+                    let l = &self.program.schema(*kind).lets[*i as usize];
+                    t.read(l.name.clone(), self.program.show_value(&v, l.ty));
+                }
+                v
+            }
             CExpr::Call(f, args) => {
-                let (Value::Date(a), Value::Date(b)) = (self.eval(&args[0], at, memo, t), self.eval(&args[1], at, memo, t)) else {
+                let (Value::Date(a), Value::Date(b)) = (
+                    self.eval(&args[0], at, memo, t),
+                    self.eval(&args[1], at, memo, t),
+                ) else {
                     return Value::None;
                 };
                 Value::Num(Rat::int(match f {
@@ -167,13 +196,25 @@ impl Env<'_> {
     fn show(&self, v: &Value, ty: Ty, kind: SubjectKind, slot: u16) -> String {
         if let (Value::Org(o), Ty::Org) = (v, ty) {
             let _ = (kind, slot);
-            return self.data.id(self.program, SubjectKind::Organisation, *o).to_string();
+            return self
+                .data
+                .id(self.program, SubjectKind::Organisation, *o)
+                .to_string();
         }
         self.program.show_value(v, ty)
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn binary<T: Tracer>(&self, op: BinOp, ty: Ty, a: &CExpr, b: &CExpr, at: At, memo: &mut Memo, t: &mut T) -> Value {
+    fn binary<T: Tracer>(
+        &self,
+        op: BinOp,
+        ty: Ty,
+        a: &CExpr,
+        b: &CExpr,
+        at: At,
+        memo: &mut Memo,
+        t: &mut T,
+    ) -> Value {
         match op {
             BinOp::And => {
                 if !self.truthy(a, at, memo, t) {
@@ -187,11 +228,19 @@ impl Env<'_> {
                 }
                 Value::Bool(self.truthy(b, at, memo, t))
             }
-            BinOp::Eq => Value::Bool(equal(&self.eval(a, at, memo, t), &self.eval(b, at, memo, t))),
-            BinOp::Ne => Value::Bool(!equal(&self.eval(a, at, memo, t), &self.eval(b, at, memo, t))),
+            BinOp::Eq => Value::Bool(equal(
+                &self.eval(a, at, memo, t),
+                &self.eval(b, at, memo, t),
+            )),
+            BinOp::Ne => Value::Bool(!equal(
+                &self.eval(a, at, memo, t),
+                &self.eval(b, at, memo, t),
+            )),
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 let (x, y) = (self.eval(a, at, memo, t), self.eval(b, at, memo, t));
-                let Some(ord) = compare(&x, &y) else { return Value::Bool(false) };
+                let Some(ord) = compare(&x, &y) else {
+                    return Value::Bool(false);
+                };
                 Value::Bool(match op {
                     BinOp::Lt => ord == Ordering::Less,
                     BinOp::Le => ord != Ordering::Greater,
@@ -202,7 +251,9 @@ impl Env<'_> {
             BinOp::In => Value::Bool(false),
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
                 let _ = ty;
-                let (Value::Num(x), Value::Num(y)) = (self.eval(a, at, memo, t), self.eval(b, at, memo, t)) else {
+                let (Value::Num(x), Value::Num(y)) =
+                    (self.eval(a, at, memo, t), self.eval(b, at, memo, t))
+                else {
                     return Value::None;
                 };
                 // Overflow and division by zero give none, which fails every
@@ -229,29 +280,46 @@ impl Env<'_> {
             if agg.graded_only && self.grades.of(kind, i).is_none() {
                 return true;
             }
-            let child = At { kind, index: i, top: false };
+            let child = At {
+                kind,
+                index: i,
+                top: false,
+            };
             considered += 1;
             match agg.func {
                 AggFunc::Count | AggFunc::Share | AggFunc::All | AggFunc::Any => {
-                    let ok = agg.arg.as_ref().is_none_or(|c| self.truthy(c, child, memo, t));
+                    let ok = agg
+                        .arg
+                        .as_ref()
+                        .is_none_or(|c| self.truthy(c, child, memo, t));
                     hits += ok as i64;
                     // all() can stop at the first miss, any() at the first hit.
                     !(agg.func == AggFunc::All && !ok || agg.func == AggFunc::Any && ok)
                 }
                 AggFunc::Sum => {
-                    if let Some(Value::Num(r)) = agg.arg.as_ref().map(|c| self.eval(c, child, memo, t)) {
+                    if let Some(Value::Num(r)) =
+                        agg.arg.as_ref().map(|c| self.eval(c, child, memo, t))
+                    {
                         sum = sum.checked_add(r).unwrap_or(sum);
                     }
                     true
                 }
                 AggFunc::Min | AggFunc::Max => {
-                    let v = agg.arg.as_ref().map(|c| self.eval(c, child, memo, t)).unwrap_or(Value::None);
+                    let v = agg
+                        .arg
+                        .as_ref()
+                        .map(|c| self.eval(c, child, memo, t))
+                        .unwrap_or(Value::None);
                     if v != Value::None {
                         let better = match &best {
                             None => true,
                             Some(b) => {
                                 let ord = compare(&v, b);
-                                if agg.func == AggFunc::Min { ord == Some(Ordering::Less) } else { ord == Some(Ordering::Greater) }
+                                if agg.func == AggFunc::Min {
+                                    ord == Some(Ordering::Less)
+                                } else {
+                                    ord == Some(Ordering::Greater)
+                                }
                             }
                         };
                         if better {
@@ -292,7 +360,14 @@ impl Env<'_> {
         match agg.func {
             AggFunc::Count => Value::Num(Rat::int(hits)),
             // Kept unreduced (hits / considered) so explanations can show both.
-            AggFunc::Share => Value::Num(if considered == 0 { Rat::ZERO } else { Rat { num: hits as i128, den: considered as i128 } }),
+            AggFunc::Share => Value::Num(if considered == 0 {
+                Rat::ZERO
+            } else {
+                Rat {
+                    num: hits as i128,
+                    den: considered as i128,
+                }
+            }),
             AggFunc::All => Value::Bool(hits == considered),
             AggFunc::Any => Value::Bool(hits > 0),
             AggFunc::Sum => Value::Num(sum),

@@ -71,8 +71,15 @@ impl Outcome {
 pub enum EvalError {
     /// A parameter set on the command line has the wrong type.
     #[error("parameter `{name}` holds {expected}; {value:?} is not one")]
-    #[diagnostic(code(xeploai::eval::bad_parameter), help("write the value as the rules file would, e.g. 30%, 6, ceil, [HTXSNV, HTTNV]"))]
-    BadParameter { name: String, value: String, expected: String },
+    #[diagnostic(
+        code(xeploai::eval::bad_parameter),
+        help("write the value as the rules file would, e.g. 30%, 6, ceil, [HTXSNV, HTTNV]")
+    )]
+    BadParameter {
+        name: String,
+        value: String,
+        expected: String,
+    },
     /// A parameter that the rules do not declare.
     #[error("no parameter `{name}` in these rules")]
     #[diagnostic(code(xeploai::eval::unknown_parameter), help("{help}"))]
@@ -81,7 +88,11 @@ pub enum EvalError {
     /// read.
     #[error("quota `{quota}` lowered {entity} after {parent} had been graded from it")]
     #[diagnostic(code(xeploai::eval::quota_order), help("group this quota so that it completes before the level above is graded, or use `check`"))]
-    QuotaAfterParent { quota: String, entity: String, parent: String },
+    QuotaAfterParent {
+        quota: String,
+        entity: String,
+        parent: String,
+    },
 }
 
 /// Grades every member and organisation of the dataset.
@@ -101,16 +112,45 @@ pub fn grade(program: &Program, data: &Dataset, params: &[Value]) -> Result<Outc
 
     for (i, block) in member_blocks.iter().enumerate() {
         if let Some(b) = block {
-            let env = Env { program, data, params, grades: &grades };
-            let d = decide(&env, *b, At { kind: SubjectKind::Member, index: i as u32, top: true }, &mut memo, &mut NoTrace);
+            let env = Env {
+                program,
+                data,
+                params,
+                grades: &grades,
+            };
+            let d = decide(
+                &env,
+                *b,
+                At {
+                    kind: SubjectKind::Member,
+                    index: i as u32,
+                    top: true,
+                },
+                &mut memo,
+                &mut NoTrace,
+            );
             grades.members[i] = d.grade.unwrap_or(u8::MAX);
             members[i] = d;
         }
     }
     let mut outcome_members = members;
-    for (qi, q) in program.quotas.iter().enumerate().filter(|(_, q)| q.kind == SubjectKind::Member) {
+    for (qi, q) in program
+        .quotas
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| q.kind == SubjectKind::Member)
+    {
         let subjects = quota::subjects(program, data, params, &grades, q);
-        findings.extend(quota::apply(program, data, params, &mut grades, &mut outcome_members, qi, &subjects, None)?);
+        findings.extend(quota::apply(
+            program,
+            data,
+            params,
+            &mut grades,
+            &mut outcome_members,
+            qi,
+            &subjects,
+            None,
+        )?);
     }
 
     // Heights: leaves 0, a parent one above its highest child.
@@ -128,44 +168,108 @@ pub fn grade(program: &Program, data: &Dataset, params: &[Value]) -> Result<Outc
     }
     // Each organisation quota runs once its last subject is graded.
     let mut org_quotas: Vec<(usize, Vec<u32>, u32)> = Vec::new();
-    for (qi, q) in program.quotas.iter().enumerate().filter(|(_, q)| q.kind == SubjectKind::Organisation) {
+    for (qi, q) in program
+        .quotas
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| q.kind == SubjectKind::Organisation)
+    {
         let subjects = quota::subjects(program, data, params, &grades, q);
-        let ready = subjects.iter().map(|&s| height[s as usize]).max().unwrap_or(0);
+        let ready = subjects
+            .iter()
+            .map(|&s| height[s as usize])
+            .max()
+            .unwrap_or(0);
         org_quotas.push((qi, subjects, ready));
     }
-    let mut graded_upto: Option<u32> = None;
     for (h, level) in by_height.iter().enumerate() {
         for &o in level {
             if let Some(b) = org_blocks[o as usize] {
-                let env = Env { program, data, params, grades: &grades };
-                let d = decide(&env, b, At { kind: SubjectKind::Organisation, index: o, top: true }, &mut memo, &mut NoTrace);
+                let env = Env {
+                    program,
+                    data,
+                    params,
+                    grades: &grades,
+                };
+                let d = decide(
+                    &env,
+                    b,
+                    At {
+                        kind: SubjectKind::Organisation,
+                        index: o,
+                        top: true,
+                    },
+                    &mut memo,
+                    &mut NoTrace,
+                );
                 grades.organisations[o as usize] = d.grade.unwrap_or(u8::MAX);
                 organisations[o as usize] = d;
             }
         }
-        graded_upto = Some(h as u32);
+        let graded_upto = Some(h as u32);
         for (qi, subjects, ready) in &org_quotas {
             if *ready == h as u32 {
-                let guard = quota::ParentGuard { height: &height, graded_upto, org_blocks: &org_blocks };
-                findings.extend(quota::apply(program, data, params, &mut grades, &mut organisations, *qi, subjects, Some(guard))?);
+                let guard = quota::ParentGuard {
+                    height: &height,
+                    graded_upto,
+                    org_blocks: &org_blocks,
+                };
+                findings.extend(quota::apply(
+                    program,
+                    data,
+                    params,
+                    &mut grades,
+                    &mut organisations,
+                    *qi,
+                    subjects,
+                    Some(guard),
+                )?);
             }
         }
     }
-    Ok(Outcome { members: outcome_members, organisations, findings })
+    Ok(Outcome {
+        members: outcome_members,
+        organisations,
+        findings,
+    })
 }
 
 /// The block that grades each entity of a kind, if any.
-pub fn blocks_for(program: &Program, data: &Dataset, params: &[Value], grades: &Grades, kind: SubjectKind) -> Vec<Option<u16>> {
-    let env = Env { program, data, params, grades };
-    let candidates: Vec<(usize, &Block)> = program.blocks.iter().enumerate().filter(|(_, b)| b.kind == kind).collect();
+pub fn blocks_for(
+    program: &Program,
+    data: &Dataset,
+    params: &[Value],
+    grades: &Grades,
+    kind: SubjectKind,
+) -> Vec<Option<u16>> {
+    let env = Env {
+        program,
+        data,
+        params,
+        grades,
+    };
+    let candidates: Vec<(usize, &Block)> = program
+        .blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.kind == kind)
+        .collect();
     let mut memo: Memo = vec![None; program.memo_slots];
     (0..data.len(kind) as u32)
         .map(|i| {
-            let at = At { kind, index: i, top: true };
+            let at = At {
+                kind,
+                index: i,
+                top: true,
+            };
             memo.iter_mut().for_each(|m| *m = None);
             candidates
                 .iter()
-                .find(|(_, b)| b.filter.as_ref().is_none_or(|f| env.truthy(f, at, &mut memo, &mut NoTrace)))
+                .find(|(_, b)| {
+                    b.filter
+                        .as_ref()
+                        .is_none_or(|f| env.truthy(f, at, &mut memo, &mut NoTrace))
+                })
                 .map(|(bi, _)| *bi as u16)
         })
         .collect()
@@ -177,7 +281,10 @@ pub fn decide<T: Tracer>(env: &Env, block: u16, at: At, memo: &mut Memo, t: &mut
     let p = env.program;
     let b = &p.blocks[block as usize];
     memo.iter_mut().for_each(|m| *m = None);
-    let mut d = Decision { block: Some(block), ..Decision::default() };
+    let mut d = Decision {
+        block: Some(block),
+        ..Decision::default()
+    };
     for &ci in &b.decisions {
         let c = &p.clauses[ci];
         let fires = c.when.as_ref().is_none_or(|w| env.truthy(w, at, memo, t));
@@ -210,18 +317,32 @@ pub fn decide<T: Tracer>(env: &Env, block: u16, at: At, memo: &mut Memo, t: &mut
 }
 
 /// Applies `NAME=VALUE` overrides to the declared parameters.
-pub fn params_with(program: &Program, overrides: &[(String, String)]) -> Result<Vec<Value>, EvalError> {
+pub fn params_with(
+    program: &Program,
+    overrides: &[(String, String)],
+) -> Result<Vec<Value>, EvalError> {
     let mut values = program.default_params();
     for (name, text) in overrides {
         let Some(i) = program.param_index(name) else {
-            let help = match crate::check::did_you_mean(name, program.params.iter().map(|p| p.name.as_str())) {
+            let help = match crate::check::did_you_mean(
+                name,
+                program.params.iter().map(|p| p.name.as_str()),
+            ) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!(
                     "the parameters are {}",
-                    program.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+                    program
+                        .params
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             };
-            return Err(EvalError::UnknownParameter { name: name.clone(), help });
+            return Err(EvalError::UnknownParameter {
+                name: name.clone(),
+                help,
+            });
         };
         let ty = program.params[i].ty;
         values[i] = parse_param(program, ty, text).ok_or_else(|| EvalError::BadParameter {
@@ -261,7 +382,9 @@ pub fn parse_param(program: &Program, ty: Ty, text: &str) -> Option<Value> {
             }
             Some(Value::GradeSet(mask))
         }
-        Ty::Rounding => Program::rounding_names().find(|(n, _)| *n == text).map(|(_, r)| Value::Rounding(r)),
+        Ty::Rounding => Program::rounding_names()
+            .find(|(n, _)| *n == text)
+            .map(|(_, r)| Value::Rounding(r)),
         Ty::Percent if !text.ends_with('%') => None,
         Ty::Bool => match text.as_str() {
             "true" => Some(Value::Bool(true)),
@@ -269,13 +392,21 @@ pub fn parse_param(program: &Program, ty: Ty, text: &str) -> Option<Value> {
             _ => None,
         },
         Ty::Date => crate::value::parse_date(&text).map(Value::Date),
-        Ty::Enum(e) => program.enums[e as usize].variants.iter().position(|(n, _)| *n == text).map(|i| Value::Enum(i as u16)),
+        Ty::Enum(e) => program.enums[e as usize]
+            .variants
+            .iter()
+            .position(|(n, _)| *n == text)
+            .map(|i| Value::Enum(i as u16)),
         Ty::Grade => program.grade_index(&text).map(Value::Grade),
         Ty::Text => Some(Value::Text(text.into())),
         Ty::Percent | Ty::Int | Ty::Number => {
             let is_pct = text.ends_with('%');
             let n = crate::data::parse_number(text.trim_end_matches('%'))?;
-            let v = if is_pct { n.checked_div(crate::value::Rat::int(100))? } else { n };
+            let v = if is_pct {
+                n.checked_div(crate::value::Rat::int(100))?
+            } else {
+                n
+            };
             if ty == Ty::Int && v.reduced().den != 1 {
                 return None;
             }

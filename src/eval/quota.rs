@@ -43,13 +43,35 @@ pub struct QuotaFinding {
 }
 
 /// The entities a quota counts, in index order.
-pub(super) fn subjects(program: &Program, data: &Dataset, params: &[Value], grades: &Grades, q: &QuotaInfo) -> Vec<u32> {
-    let env = Env { program, data, params, grades };
+pub(super) fn subjects(
+    program: &Program,
+    data: &Dataset,
+    params: &[Value],
+    grades: &Grades,
+    q: &QuotaInfo,
+) -> Vec<u32> {
+    let env = Env {
+        program,
+        data,
+        params,
+        grades,
+    };
     let mut memo: Memo = vec![None; program.memo_slots];
     (0..data.len(q.kind) as u32)
         .filter(|&i| {
             memo.iter_mut().for_each(|m| *m = None);
-            q.filter.as_ref().is_none_or(|f| env.truthy(f, At { kind: q.kind, index: i, top: true }, &mut memo, &mut NoTrace))
+            q.filter.as_ref().is_none_or(|f| {
+                env.truthy(
+                    f,
+                    At {
+                        kind: q.kind,
+                        index: i,
+                        top: true,
+                    },
+                    &mut memo,
+                    &mut NoTrace,
+                )
+            })
         })
         .collect()
 }
@@ -78,16 +100,42 @@ pub(super) fn apply(
     let mut findings = Vec::new();
     let mut memo: Memo = vec![None; program.memo_slots];
     for (key, members) in groups {
-        let Some(&first) = members.first() else { continue };
-        let (ratio, base, rounding) = {
-            let env = Env { program, data, params, grades };
-            let at = At { kind: q.kind, index: first, top: true };
-            (env.eval(&q.ratio, at, &mut memo, &mut NoTrace), env.eval(&q.base, at, &mut memo, &mut NoTrace), env.eval(&q.rounding, at, &mut memo, &mut NoTrace))
+        let Some(&first) = members.first() else {
+            continue;
         };
-        let (Value::Num(ratio), Value::GradeSet(base), Value::Rounding(rounding)) = (ratio, base, rounding) else { continue };
+        let (ratio, base, rounding) = {
+            let env = Env {
+                program,
+                data,
+                params,
+                grades,
+            };
+            let at = At {
+                kind: q.kind,
+                index: first,
+                top: true,
+            };
+            (
+                env.eval(&q.ratio, at, &mut memo, &mut NoTrace),
+                env.eval(&q.base, at, &mut memo, &mut NoTrace),
+                env.eval(&q.rounding, at, &mut memo, &mut NoTrace),
+            )
+        };
+        let (Value::Num(ratio), Value::GradeSet(base), Value::Rounding(rounding)) =
+            (ratio, base, rounding)
+        else {
+            continue;
+        };
         let grade_of = |g: &Grades, i: u32| g.of(q.kind, i);
-        let base_count = members.iter().filter(|&&i| grade_of(grades, i).is_some_and(|g| base & (1 << g) != 0)).count() as u32;
-        let holders: Vec<u32> = members.iter().copied().filter(|&i| grade_of(grades, i) == Some(q.grade)).collect();
+        let base_count = members
+            .iter()
+            .filter(|&&i| grade_of(grades, i).is_some_and(|g| base & (1 << g) != 0))
+            .count() as u32;
+        let holders: Vec<u32> = members
+            .iter()
+            .copied()
+            .filter(|&i| grade_of(grades, i) == Some(q.grade))
+            .collect();
         let cap = cap_for(ratio, base_count, rounding);
         let count = holders.len() as u32;
         let breach = count > cap;
@@ -97,7 +145,10 @@ pub(super) fn apply(
             for (pos, &i) in ranked.iter().enumerate().skip(cap as usize) {
                 if let Some(g) = &guard {
                     let p = data.org_parent[i as usize];
-                    if p != u32::MAX && g.org_blocks[p as usize].is_some() && g.graded_upto.is_some_and(|h| g.height[p as usize] <= h) {
+                    if p != u32::MAX
+                        && g.org_blocks[p as usize].is_some()
+                        && g.graded_upto.is_some_and(|h| g.height[p as usize] <= h)
+                    {
                         return Err(EvalError::QuotaAfterParent {
                             quota: q.name.clone(),
                             entity: data.id(program, q.kind, i).to_string(),
@@ -113,22 +164,46 @@ pub(super) fn apply(
                 *slot = to;
                 let d = &mut decisions[i as usize];
                 d.grade = Some(to);
-                d.quota = Some(QuotaAction { quota: qi as u16, from: q.grade, to, rank: pos as u32 + 1, cap });
+                d.quota = Some(QuotaAction {
+                    quota: qi as u16,
+                    from: q.grade,
+                    to,
+                    rank: pos as u32 + 1,
+                    cap,
+                });
                 lowered += 1;
             }
         }
-        findings.push(QuotaFinding { quota: qi, group: key, grade: q.grade, base_count, cap, count, breach, lowered });
+        findings.push(QuotaFinding {
+            quota: qi,
+            group: key,
+            grade: q.grade,
+            base_count,
+            cap,
+            count,
+            breach,
+            lowered,
+        });
     }
     Ok(findings)
 }
 
 /// `ratio × base`, rounded as declared, never below zero.
 pub fn cap_for(ratio: Rat, base_count: u32, rounding: Rounding) -> u32 {
-    let exact = ratio.checked_mul(Rat::int(base_count as i64)).unwrap_or(Rat::ZERO);
+    let exact = ratio
+        .checked_mul(Rat::int(base_count as i64))
+        .unwrap_or(Rat::ZERO);
     rounding.apply(exact).clamp(0, u32::MAX as i128) as u32
 }
 
-fn group(program: &Program, data: &Dataset, params: &[Value], grades: &Grades, q: &QuotaInfo, subjects: &[u32]) -> BTreeMap<GroupRef, Vec<u32>> {
+fn group(
+    program: &Program,
+    data: &Dataset,
+    params: &[Value],
+    grades: &Grades,
+    q: &QuotaInfo,
+    subjects: &[u32],
+) -> BTreeMap<GroupRef, Vec<u32>> {
     let mut keys = GroupKeys::new(program, data, params, grades, q);
     let mut groups: BTreeMap<GroupRef, Vec<u32>> = BTreeMap::new();
     for &i in subjects {
@@ -147,9 +222,20 @@ pub(crate) struct GroupKeys<'a> {
 }
 
 impl<'a> GroupKeys<'a> {
-    pub fn new(program: &'a Program, data: &'a Dataset, params: &'a [Value], grades: &'a Grades, q: &'a QuotaInfo) -> Self {
+    pub fn new(
+        program: &'a Program,
+        data: &'a Dataset,
+        params: &'a [Value],
+        grades: &'a Grades,
+        q: &'a QuotaInfo,
+    ) -> Self {
         GroupKeys {
-            env: Env { program, data, params, grades },
+            env: Env {
+                program,
+                data,
+                params,
+                grades,
+            },
             q,
             memo: vec![None; program.memo_slots],
             matches: vec![None; data.organisations.len()],
@@ -177,7 +263,16 @@ impl<'a> GroupKeys<'a> {
                     let (env, memo) = (&self.env, &mut self.memo);
                     let hit = *self.matches[o as usize].get_or_insert_with(|| {
                         memo.iter_mut().for_each(|m| *m = None);
-                        env.truthy(filter, At { kind: SubjectKind::Organisation, index: o, top: true }, memo, &mut NoTrace)
+                        env.truthy(
+                            filter,
+                            At {
+                                kind: SubjectKind::Organisation,
+                                index: o,
+                                top: true,
+                            },
+                            memo,
+                            &mut NoTrace,
+                        )
                     });
                     if hit {
                         break GroupRef::Organisation(o);
@@ -187,7 +282,16 @@ impl<'a> GroupKeys<'a> {
             }
             GroupingC::By(e) => {
                 self.memo.iter_mut().for_each(|m| *m = None);
-                let v = self.env.eval(e, At { kind: self.q.kind, index: i, top: true }, &mut self.memo, &mut NoTrace);
+                let v = self.env.eval(
+                    e,
+                    At {
+                        kind: self.q.kind,
+                        index: i,
+                        top: true,
+                    },
+                    &mut self.memo,
+                    &mut NoTrace,
+                );
                 GroupRef::Value(self.env.program.show_value(&v, Ty::Text))
             }
         }
@@ -196,14 +300,34 @@ impl<'a> GroupKeys<'a> {
 
 /// Best first by the declared keys; ties broken by id, so the outcome
 /// never depends on the order of the input rows.
-fn rank(program: &Program, data: &Dataset, params: &[Value], grades: &Grades, q: &QuotaInfo, keys: &[(CExpr, bool)], holders: Vec<u32>) -> Vec<u32> {
-    let env = Env { program, data, params, grades };
+fn rank(
+    program: &Program,
+    data: &Dataset,
+    params: &[Value],
+    grades: &Grades,
+    q: &QuotaInfo,
+    keys: &[(CExpr, bool)],
+    holders: Vec<u32>,
+) -> Vec<u32> {
+    let env = Env {
+        program,
+        data,
+        params,
+        grades,
+    };
     let mut memo: Memo = vec![None; program.memo_slots];
     let mut rows: Vec<(Vec<Value>, &str, u32)> = holders
         .into_iter()
         .map(|i| {
-            let at = At { kind: q.kind, index: i, top: false };
-            let vals = keys.iter().map(|(k, _)| env.eval(k, at, &mut memo, &mut NoTrace)).collect();
+            let at = At {
+                kind: q.kind,
+                index: i,
+                top: false,
+            };
+            let vals = keys
+                .iter()
+                .map(|(k, _)| env.eval(k, at, &mut memo, &mut NoTrace))
+                .collect();
             (vals, data.id(program, q.kind, i), i)
         })
         .collect();

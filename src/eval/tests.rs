@@ -19,7 +19,11 @@ pub struct TestOutcome {
 
 /// Runs every test of the program with the given parameter values.
 pub fn run_tests(program: &Program, params: &[Value]) -> Vec<TestOutcome> {
-    program.tests.iter().map(|t| run_one(program, params, t)).collect()
+    program
+        .tests
+        .iter()
+        .map(|t| run_one(program, params, t))
+        .collect()
 }
 
 fn describe(program: &Program, grade: Option<u8>, clause: Option<usize>, in_scope: bool) -> String {
@@ -34,7 +38,13 @@ fn describe(program: &Program, grade: Option<u8>, clause: Option<usize>, in_scop
     }
 }
 
-fn record_with(program: &Program, kind: SubjectKind, mut values: Vec<Value>, id: &str, link: Option<u32>) -> Vec<Value> {
+fn record_with(
+    program: &Program,
+    kind: SubjectKind,
+    mut values: Vec<Value>,
+    id: &str,
+    link: Option<u32>,
+) -> Vec<Value> {
     let s = program.schema(kind);
     for slot in [s.id, s.name] {
         if values[slot] == Value::None {
@@ -46,7 +56,12 @@ fn record_with(program: &Program, kind: SubjectKind, mut values: Vec<Value>, id:
 }
 
 fn blank(program: &Program, kind: SubjectKind) -> Vec<Value> {
-    program.schema(kind).fields.iter().map(|f| f.default.clone().unwrap_or(Value::None)).collect()
+    program
+        .schema(kind)
+        .fields
+        .iter()
+        .map(|f| f.default.clone().unwrap_or(Value::None))
+        .collect()
 }
 
 fn run_one(program: &Program, params: &[Value], t: &TestInfo) -> TestOutcome {
@@ -56,24 +71,69 @@ fn run_one(program: &Program, params: &[Value], t: &TestInfo) -> TestOutcome {
     let mut org_grades = Vec::new();
     let subject = match t.kind {
         SubjectKind::Member => {
-            orgs.push(&record_with(program, SubjectKind::Organisation, blank(program, SubjectKind::Organisation), "test-org", None), 0);
+            orgs.push(
+                &record_with(
+                    program,
+                    SubjectKind::Organisation,
+                    blank(program, SubjectKind::Organisation),
+                    "test-org",
+                    None,
+                ),
+                0,
+            );
             org_grades.push(u8::MAX);
-            members.push(&record_with(program, SubjectKind::Member, t.record.clone(), "test", Some(0)), 0);
+            members.push(
+                &record_with(
+                    program,
+                    SubjectKind::Member,
+                    t.record.clone(),
+                    "test",
+                    Some(0),
+                ),
+                0,
+            );
             member_grades.push(u8::MAX);
             0
         }
         SubjectKind::Organisation => {
-            orgs.push(&record_with(program, SubjectKind::Organisation, t.record.clone(), "test", None), 0);
+            orgs.push(
+                &record_with(
+                    program,
+                    SubjectKind::Organisation,
+                    t.record.clone(),
+                    "test",
+                    None,
+                ),
+                0,
+            );
             org_grades.push(u8::MAX);
             for &(suborgs, grade, count) in &t.children {
                 for _ in 0..count {
                     if suborgs {
                         let id = format!("sub-{}", orgs.len());
-                        orgs.push(&record_with(program, SubjectKind::Organisation, blank(program, SubjectKind::Organisation), &id, Some(0)), 0);
+                        orgs.push(
+                            &record_with(
+                                program,
+                                SubjectKind::Organisation,
+                                blank(program, SubjectKind::Organisation),
+                                &id,
+                                Some(0),
+                            ),
+                            0,
+                        );
                         org_grades.push(grade.unwrap_or(u8::MAX));
                     } else {
                         let id = format!("member-{}", members.len() + 1);
-                        members.push(&record_with(program, SubjectKind::Member, blank(program, SubjectKind::Member), &id, Some(0)), 0);
+                        members.push(
+                            &record_with(
+                                program,
+                                SubjectKind::Member,
+                                blank(program, SubjectKind::Member),
+                                &id,
+                                Some(0),
+                            ),
+                            0,
+                        );
                         member_grades.push(grade.unwrap_or(u8::MAX));
                     }
                 }
@@ -85,20 +145,57 @@ fn run_one(program: &Program, params: &[Value], t: &TestInfo) -> TestOutcome {
     let data = match Dataset::assemble(program, "(test)".into(), members, orgs) {
         Ok(d) => d,
         Err(_) => {
-            return TestOutcome { name: t.name.clone(), description: t.description.clone(), passed: false, expected, actual: "the test's organisations form a cycle".into() }
+            return TestOutcome {
+                name: t.name.clone(),
+                description: t.description.clone(),
+                passed: false,
+                expected,
+                actual: "the test's organisations form a cycle".into(),
+            }
         }
     };
-    let grades = Grades { members: member_grades, organisations: org_grades };
+    let grades = Grades {
+        members: member_grades,
+        organisations: org_grades,
+    };
     let block = blocks_for(program, &data, params, &grades, t.kind)[subject];
     let decision = match block {
         Some(b) => {
-            let env = Env { program, data: &data, params, grades: &grades };
+            let env = Env {
+                program,
+                data: &data,
+                params,
+                grades: &grades,
+            };
             let mut memo: Memo = vec![None; program.memo_slots];
-            decide(&env, b, At { kind: t.kind, index: subject as u32, top: true }, &mut memo, &mut NoTrace)
+            decide(
+                &env,
+                b,
+                At {
+                    kind: t.kind,
+                    index: subject as u32,
+                    top: true,
+                },
+                &mut memo,
+                &mut NoTrace,
+            )
         }
         None => Decision::default(),
     };
-    let actual = describe(program, decision.grade, decision.clause.map(|c| c as usize), decision.block.is_some());
-    let passed = decision.block.is_some() && decision.grade == t.expect && t.by.is_none_or(|b| decision.clause == Some(b as u16));
-    TestOutcome { name: t.name.clone(), description: t.description.clone(), passed, expected, actual }
+    let actual = describe(
+        program,
+        decision.grade,
+        decision.clause.map(|c| c as usize),
+        decision.block.is_some(),
+    );
+    let passed = decision.block.is_some()
+        && decision.grade == t.expect
+        && t.by.is_none_or(|b| decision.clause == Some(b as u16));
+    TestOutcome {
+        name: t.name.clone(),
+        description: t.description.clone(),
+        passed,
+        expected,
+        actual,
+    }
 }

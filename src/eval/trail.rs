@@ -15,9 +15,16 @@ pub enum Step {
     /// A deciding clause whose condition did not hold.
     Skipped { clause: usize },
     /// The clause that decided, with the values its condition read.
-    Decided { clause: usize, readings: Vec<(String, String)> },
+    Decided {
+        clause: usize,
+        readings: Vec<(String, String)>,
+    },
     /// A cap whose condition held.
-    Capped { clause: usize, lowered: bool, readings: Vec<(String, String)> },
+    Capped {
+        clause: usize,
+        lowered: bool,
+        readings: Vec<(String, String)>,
+    },
     /// An enforced quota lowered the grade.
     Lowered { action: QuotaAction },
     /// A `check` quota found the entity's group over its cap.
@@ -35,25 +42,63 @@ pub struct Trail {
 
 /// The trail of entity `index`, replayed against the final grades of
 /// `outcome` (what its rules saw when it was graded).
-pub fn explain(program: &Program, data: &Dataset, params: &[Value], outcome: &Outcome, kind: SubjectKind, index: u32) -> Trail {
+pub fn explain(
+    program: &Program,
+    data: &Dataset,
+    params: &[Value],
+    outcome: &Outcome,
+    kind: SubjectKind,
+    index: u32,
+) -> Trail {
     let grades = Grades {
-        members: outcome.members.iter().map(|d| d.grade.unwrap_or(u8::MAX)).collect(),
-        organisations: outcome.organisations.iter().map(|d| d.grade.unwrap_or(u8::MAX)).collect(),
+        members: outcome
+            .members
+            .iter()
+            .map(|d| d.grade.unwrap_or(u8::MAX))
+            .collect(),
+        organisations: outcome
+            .organisations
+            .iter()
+            .map(|d| d.grade.unwrap_or(u8::MAX))
+            .collect(),
     };
-    let env = Env { program, data, params, grades: &grades };
+    let env = Env {
+        program,
+        data,
+        params,
+        grades: &grades,
+    };
     let decision = outcome.decisions(kind)[index as usize].clone();
-    let mut trail = Trail { kind, index, block: decision.block.map(|b| b as usize), steps: Vec::new(), decision: decision.clone() };
-    let Some(block) = decision.block else { return trail };
+    let mut trail = Trail {
+        kind,
+        index,
+        block: decision.block.map(|b| b as usize),
+        steps: Vec::new(),
+        decision: decision.clone(),
+    };
+    let Some(block) = decision.block else {
+        return trail;
+    };
     let b = &program.blocks[block as usize];
-    let at = At { kind, index, top: true };
+    let at = At {
+        kind,
+        index,
+        top: true,
+    };
     let mut memo: Memo = vec![None; program.memo_slots];
     for &ci in &b.decisions {
         let c = &program.clauses[ci];
         let mut r = Readings::default();
         memo.iter_mut().for_each(|m| *m = None);
-        let fires = c.when.as_ref().is_none_or(|w| env.truthy(w, at, &mut memo, &mut r));
+        let fires = c
+            .when
+            .as_ref()
+            .is_none_or(|w| env.truthy(w, at, &mut memo, &mut r));
         if fires {
-            trail.steps.push(Step::Decided { clause: ci, readings: r.0 });
+            trail.steps.push(Step::Decided {
+                clause: ci,
+                readings: r.0,
+            });
             break;
         }
         trail.steps.push(Step::Skipped { clause: ci });
@@ -64,9 +109,20 @@ pub fn explain(program: &Program, data: &Dataset, params: &[Value], outcome: &Ou
             let c = &program.clauses[ci];
             let mut r = Readings::default();
             memo.iter_mut().for_each(|m| *m = None);
-            if c.when.as_ref().is_none_or(|w| env.truthy(w, at, &mut memo, &mut r)) {
-                let cap = if let ClauseKind::Cap(g) = c.kind { g } else { grade };
-                trail.steps.push(Step::Capped { clause: ci, lowered: cap > grade, readings: r.0 });
+            if c.when
+                .as_ref()
+                .is_none_or(|w| env.truthy(w, at, &mut memo, &mut r))
+            {
+                let cap = if let ClauseKind::Cap(g) = c.kind {
+                    g
+                } else {
+                    grade
+                };
+                trail.steps.push(Step::Capped {
+                    clause: ci,
+                    lowered: cap > grade,
+                    readings: r.0,
+                });
                 grade = grade.max(cap);
             }
         }
@@ -75,9 +131,15 @@ pub fn explain(program: &Program, data: &Dataset, params: &[Value], outcome: &Ou
         trail.steps.push(Step::Lowered { action });
     }
     // Breached `check` quotas over this entity's group and grade.
-    for f in outcome.findings.iter().filter(|f| f.breach && program.quotas[f.quota].kind == kind) {
+    for f in outcome
+        .findings
+        .iter()
+        .filter(|f| f.breach && program.quotas[f.quota].kind == kind)
+    {
         let q = &program.quotas[f.quota];
-        if decision.grade != Some(q.grade) && decision.quota.is_none_or(|a| a.quota as usize != f.quota) {
+        if decision.grade != Some(q.grade)
+            && decision.quota.is_none_or(|a| a.quota as usize != f.quota)
+        {
             continue;
         }
         let mut keys = GroupKeys::new(program, data, params, &grades, q);

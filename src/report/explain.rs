@@ -11,15 +11,25 @@ use crate::value::Value;
 use super::{group_label, quota_rule_text};
 
 fn cite(program: &Program, clause: usize) -> String {
-    program.clauses[clause].cite.as_ref().map(|c| format!("  [{c}]")).unwrap_or_default()
+    program.clauses[clause]
+        .cite
+        .as_ref()
+        .map(|c| format!("  [{c}]"))
+        .unwrap_or_default()
 }
 
 fn clause_words(program: &Program, clause: usize) -> String {
     let c = &program.clauses[clause];
-    let label = c.label.as_ref().map(|l| format!(" — {l}")).unwrap_or_default();
+    let label = c
+        .label
+        .as_ref()
+        .map(|l| format!(" — {l}"))
+        .unwrap_or_default();
     match &c.kind {
         ClauseKind::NotGraded(reason) => format!("{}: không xếp loại — {reason}", c.name),
-        ClauseKind::Grade(g) | ClauseKind::Otherwise(g) => format!("{}: {}{label}", c.name, program.grade_code(*g)),
+        ClauseKind::Grade(g) | ClauseKind::Otherwise(g) => {
+            format!("{}: {}{label}", c.name, program.grade_code(*g))
+        }
         ClauseKind::Cap(g) => format!("{}: tối đa {}{label}", c.name, program.grade_code(*g)),
     }
 }
@@ -48,31 +58,60 @@ pub fn explain_text(program: &Program, data: &Dataset, params: &[Value], trail: 
     }
     let _ = writeln!(out);
     let Some(block) = trail.block else {
-        let _ = writeln!(out, "Không có khối xếp loại nào áp dụng: ngoài phạm vi đánh giá.");
+        let _ = writeln!(
+            out,
+            "Không có khối xếp loại nào áp dụng: ngoài phạm vi đánh giá."
+        );
         return out;
     };
     let _ = writeln!(out, "Khối xếp loại: {}", program.blocks[block].name);
     for step in &trail.steps {
         match step {
             Step::Skipped { clause } => {
-                let _ = writeln!(out, "  ·  {} (không áp dụng)", clause_words(program, *clause));
+                let _ = writeln!(
+                    out,
+                    "  ·  {} (không áp dụng)",
+                    clause_words(program, *clause)
+                );
             }
             Step::Decided { clause, readings } => {
-                let _ = writeln!(out, "  ✓  {}{}", clause_words(program, *clause), cite(program, *clause));
+                let _ = writeln!(
+                    out,
+                    "  ✓  {}{}",
+                    clause_words(program, *clause),
+                    cite(program, *clause)
+                );
                 for (what, value) in readings {
                     let _ = writeln!(out, "       {what} = {value}");
                 }
             }
-            Step::Capped { clause, lowered, readings } => {
-                let effect = if *lowered { "hạ xuống" } else { "không thay đổi" };
-                let _ = writeln!(out, "  ↓  {} ({effect}){}", clause_words(program, *clause), cite(program, *clause));
+            Step::Capped {
+                clause,
+                lowered,
+                readings,
+            } => {
+                let effect = if *lowered {
+                    "hạ xuống"
+                } else {
+                    "không thay đổi"
+                };
+                let _ = writeln!(
+                    out,
+                    "  ↓  {} ({effect}){}",
+                    clause_words(program, *clause),
+                    cite(program, *clause)
+                );
                 for (what, value) in readings {
                     let _ = writeln!(out, "       {what} = {value}");
                 }
             }
             Step::Lowered { action } => {
                 let q = &program.quotas[action.quota as usize];
-                let qcite = q.cite.as_ref().map(|c| format!("  [{c}]")).unwrap_or_default();
+                let qcite = q
+                    .cite
+                    .as_ref()
+                    .map(|c| format!("  [{c}]"))
+                    .unwrap_or_default();
                 let _ = writeln!(
                     out,
                     "  ↓  quota {} ({}): xếp thứ {} trong nhóm, tối đa {} → hạ từ {} xuống {}{qcite}",
@@ -102,7 +141,12 @@ pub fn explain_text(program: &Program, data: &Dataset, params: &[Value], trail: 
     let d = &trail.decision;
     match (d.grade, d.clause) {
         (Some(g), _) => {
-            let _ = writeln!(out, "Kết quả: {} — {}", program.grade_code(g), program.grades[g as usize].label);
+            let _ = writeln!(
+                out,
+                "Kết quả: {} — {}",
+                program.grade_code(g),
+                program.grades[g as usize].label
+            );
         }
         (None, Some(c)) => {
             if let ClauseKind::NotGraded(reason) = &program.clauses[c as usize].kind {

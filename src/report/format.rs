@@ -34,7 +34,10 @@ impl NumberStyle {
         if whole == 0 {
             return "–".into();
         }
-        let r = Rat { num: part as i128 * 100, den: whole as i128 };
+        let r = Rat {
+            num: part as i128 * 100,
+            den: whole as i128,
+        };
         let text = r.to_decimal_string(1);
         match self {
             NumberStyle::Vi => format!("{}%", text.replace('.', ",")),

@@ -74,7 +74,13 @@ fn kind_word(kind: SubjectKind) -> &'static str {
     kind.keyword()
 }
 
-fn entity(program: &Program, data: &Dataset, kind: SubjectKind, i: u32, d: &Decision) -> JsonEntity {
+fn entity(
+    program: &Program,
+    data: &Dataset,
+    kind: SubjectKind,
+    i: u32,
+    d: &Decision,
+) -> JsonEntity {
     let up = match kind {
         SubjectKind::Member => data.member_org[i as usize],
         SubjectKind::Organisation => data.org_parent[i as usize],
@@ -89,18 +95,30 @@ fn entity(program: &Program, data: &Dataset, kind: SubjectKind, i: u32, d: &Deci
         id: data.id(program, kind, i).to_string(),
         kind: kind_word(kind),
         name: data.name(program, kind, i).to_string(),
-        parent: (up != u32::MAX).then(|| data.id(program, SubjectKind::Organisation, up).to_string()),
+        parent: (up != u32::MAX)
+            .then(|| data.id(program, SubjectKind::Organisation, up).to_string()),
         grade: d.grade.map(|g| program.grade_code(g).to_string()),
         not_graded_reason,
         clause: clause.map(|c| c.name.clone()),
         cite: clause.and_then(|c| c.cite.clone()),
-        caps: d.caps.iter().map(|&c| program.clauses[c as usize].name.clone()).collect(),
-        quota: d.quota.map(|a| program.quotas[a.quota as usize].name.clone()),
+        caps: d
+            .caps
+            .iter()
+            .map(|&c| program.clauses[c as usize].name.clone())
+            .collect(),
+        quota: d
+            .quota
+            .map(|a| program.quotas[a.quota as usize].name.clone()),
     }
 }
 
 /// The whole outcome as one JSON value.
-pub fn to_json(program: &Program, data: &Dataset, outcome: &Outcome, params: &[Value]) -> JsonReport {
+pub fn to_json(
+    program: &Program,
+    data: &Dataset,
+    outcome: &Outcome,
+    params: &[Value],
+) -> JsonReport {
     let s = summary(program, data, outcome, params);
     let summary = s
         .rows
@@ -110,7 +128,14 @@ pub fn to_json(program: &Program, data: &Dataset, outcome: &Outcome, params: &[V
             for (g, c) in program.grades.iter().zip(&r.counts) {
                 grades.insert(g.code.clone(), (*c).into());
             }
-            JsonSummaryRow { label: r.label.clone(), kind: kind_word(r.kind), in_scope: r.in_scope, graded: r.graded, not_graded: r.not_graded(), grades }
+            JsonSummaryRow {
+                label: r.label.clone(),
+                kind: kind_word(r.kind),
+                in_scope: r.in_scope,
+                graded: r.graded,
+                not_graded: r.not_graded(),
+                grades,
+            }
         })
         .collect();
     let quota_findings = outcome
@@ -132,7 +157,10 @@ pub fn to_json(program: &Program, data: &Dataset, outcome: &Outcome, params: &[V
         })
         .collect();
     let mut entities = Vec::with_capacity(outcome.organisations.len() + outcome.members.len());
-    for (kind, decisions) in [(SubjectKind::Organisation, &outcome.organisations), (SubjectKind::Member, &outcome.members)] {
+    for (kind, decisions) in [
+        (SubjectKind::Organisation, &outcome.organisations),
+        (SubjectKind::Member, &outcome.members),
+    ] {
         for (i, d) in decisions.iter().enumerate() {
             entities.push(entity(program, data, kind, i as u32, d));
         }
@@ -144,9 +172,19 @@ pub fn to_json(program: &Program, data: &Dataset, outcome: &Outcome, params: &[V
             year: h.year,
             review_date: crate::value::format_date(h.review_date),
             sources: h.sources.clone(),
-            files: program.sources.files().iter().map(|f| f.name.clone()).collect(),
+            files: program
+                .sources
+                .files()
+                .iter()
+                .map(|f| f.name.clone())
+                .collect(),
         },
-        parameters: program.params.iter().zip(params).map(|(p, v)| (p.name.clone(), program.show_value(v, p.ty))).collect(),
+        parameters: program
+            .params
+            .iter()
+            .zip(params)
+            .map(|(p, v)| (p.name.clone(), program.show_value(v, p.ty)))
+            .collect(),
         summary,
         quota_findings,
         entities,
@@ -154,10 +192,28 @@ pub fn to_json(program: &Program, data: &Dataset, outcome: &Outcome, params: &[V
 }
 
 /// One CSV row per entity, organisations first.
-pub fn entities_csv(program: &Program, data: &Dataset, outcome: &Outcome) -> Result<String, csv::Error> {
+pub fn entities_csv(
+    program: &Program,
+    data: &Dataset,
+    outcome: &Outcome,
+) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["kind", "id", "name", "parent", "grade", "not_graded_reason", "clause", "cite", "caps", "quota"])?;
-    for (kind, decisions) in [(SubjectKind::Organisation, &outcome.organisations), (SubjectKind::Member, &outcome.members)] {
+    w.write_record([
+        "kind",
+        "id",
+        "name",
+        "parent",
+        "grade",
+        "not_graded_reason",
+        "clause",
+        "cite",
+        "caps",
+        "quota",
+    ])?;
+    for (kind, decisions) in [
+        (SubjectKind::Organisation, &outcome.organisations),
+        (SubjectKind::Member, &outcome.members),
+    ] {
         for (i, d) in decisions.iter().enumerate() {
             let e = entity(program, data, kind, i as u32, d);
             w.write_record([

@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 pub use explain::explain_text;
 pub use format::{pad_left, pad_right, NumberStyle};
-pub use json::{entities_csv, to_json, JsonReport};
+pub use json::{entities_csv, to_json, JsonEntity, JsonFinding, JsonReport, JsonSummaryRow};
 
 use crate::data::Dataset;
 use crate::eval::{At, Env, Grades, GroupRef, Memo, NoTrace, Outcome, QuotaFinding};
@@ -49,23 +49,51 @@ pub struct Summary {
 /// covers it; it is graded when it got a grade.
 pub fn summary(program: &Program, data: &Dataset, outcome: &Outcome, params: &[Value]) -> Summary {
     let grades = Grades {
-        members: outcome.members.iter().map(|d| d.grade.unwrap_or(u8::MAX)).collect(),
-        organisations: outcome.organisations.iter().map(|d| d.grade.unwrap_or(u8::MAX)).collect(),
+        members: outcome
+            .members
+            .iter()
+            .map(|d| d.grade.unwrap_or(u8::MAX))
+            .collect(),
+        organisations: outcome
+            .organisations
+            .iter()
+            .map(|d| d.grade.unwrap_or(u8::MAX))
+            .collect(),
     };
-    let env = Env { program, data, params, grades: &grades };
+    let env = Env {
+        program,
+        data,
+        params,
+        grades: &grades,
+    };
     let mut memo: Memo = vec![None; program.memo_slots];
     let rows = program
         .report
         .iter()
         .map(|r| {
-            let mut row = SummaryRow { label: r.label.clone(), kind: r.kind, in_scope: 0, graded: 0, counts: vec![0; program.grades.len()] };
+            let mut row = SummaryRow {
+                label: r.label.clone(),
+                kind: r.kind,
+                in_scope: 0,
+                graded: 0,
+                counts: vec![0; program.grades.len()],
+            };
             for (i, d) in outcome.decisions(r.kind).iter().enumerate() {
                 if d.block.is_none() {
                     continue;
                 }
                 if let Some(f) = &r.filter {
                     memo.iter_mut().for_each(|m| *m = None);
-                    if !env.truthy(f, At { kind: r.kind, index: i as u32, top: true }, &mut memo, &mut NoTrace) {
+                    if !env.truthy(
+                        f,
+                        At {
+                            kind: r.kind,
+                            index: i as u32,
+                            top: true,
+                        },
+                        &mut memo,
+                        &mut NoTrace,
+                    ) {
                         continue;
                     }
                 }
@@ -88,7 +116,8 @@ pub fn group_label(program: &Program, data: &Dataset, g: &GroupRef) -> (String, 
         GroupRef::Outside => ("(không thuộc nhóm nào)".into(), None),
         GroupRef::Value(v) => (v.clone(), None),
         GroupRef::Organisation(o) => (
-            data.name(program, SubjectKind::Organisation, *o).to_string(),
+            data.name(program, SubjectKind::Organisation, *o)
+                .to_string(),
             Some(data.id(program, SubjectKind::Organisation, *o).to_string()),
         ),
     }
@@ -112,15 +141,36 @@ pub fn quota_rule_text(program: &Program, params: &[Value], qi: usize) -> String
 }
 
 /// The summary table and the quota findings, in Vietnamese.
-pub fn table(program: &Program, data: &Dataset, outcome: &Outcome, params: &[Value], style: NumberStyle) -> String {
+pub fn table(
+    program: &Program,
+    data: &Dataset,
+    outcome: &Outcome,
+    params: &[Value],
+    style: NumberStyle,
+) -> String {
     let s = summary(program, data, outcome, params);
     let mut out = String::new();
     let h = &program.header;
     let _ = writeln!(out, "{} — năm {}", h.name, h.year);
-    let _ = writeln!(out, "Ngày đánh giá: {}", crate::value::format_date(h.review_date));
+    let _ = writeln!(
+        out,
+        "Ngày đánh giá: {}",
+        crate::value::format_date(h.review_date)
+    );
     let _ = writeln!(out);
-    let label_w = s.rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(0).max(4);
-    let mut header = format!("{}  {}  {}", pad_right("Cấp", label_w), pad_left("Tổng số", 8), pad_left("Đã xếp loại", 11));
+    let label_w = s
+        .rows
+        .iter()
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    let mut header = format!(
+        "{}  {}  {}",
+        pad_right("Cấp", label_w),
+        pad_left("Tổng số", 8),
+        pad_left("Đã xếp loại", 11)
+    );
     for g in &program.grades {
         header.push_str(&format!("  {}", pad_left(&g.code, 14)));
     }
@@ -150,15 +200,34 @@ pub fn table(program: &Program, data: &Dataset, outcome: &Outcome, params: &[Val
         );
         for r in &s.rows {
             let (best, base) = r.excellent_of_good_or_better();
-            let _ = writeln!(out, "  {}: {} ({}/{})", r.label, style.percent(best, base), style.int(best), style.int(base));
+            let _ = writeln!(
+                out,
+                "  {}: {} ({}/{})",
+                r.label,
+                style.percent(best, base),
+                style.int(best),
+                style.int(base)
+            );
         }
     }
-    out.push_str(&findings_text(program, data, &outcome.findings, params, style));
+    out.push_str(&findings_text(
+        program,
+        data,
+        &outcome.findings,
+        params,
+        style,
+    ));
     out
 }
 
 /// Per quota: the rule, how many groups, and every group over its cap.
-pub fn findings_text(program: &Program, data: &Dataset, findings: &[QuotaFinding], params: &[Value], style: NumberStyle) -> String {
+pub fn findings_text(
+    program: &Program,
+    data: &Dataset,
+    findings: &[QuotaFinding],
+    params: &[Value],
+    style: NumberStyle,
+) -> String {
     let mut out = String::new();
     if program.quotas.is_empty() {
         return out;
@@ -184,7 +253,11 @@ pub fn findings_text(program: &Program, data: &Dataset, findings: &[QuotaFinding
         for f in breaches {
             let (name, id) = group_label(program, data, &f.group);
             let id = id.map(|i| format!(" [{i}]")).unwrap_or_default();
-            let action = if f.lowered > 0 { format!("; hạ {} bậc một", style.int(f.lowered as u64)) } else { String::new() };
+            let action = if f.lowered > 0 {
+                format!("; hạ {} bậc một", style.int(f.lowered as u64))
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
                 "    VƯỢT  {name}{id}: {} {} > tối đa {} (cơ sở tính {}){action}",

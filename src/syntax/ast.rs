@@ -135,10 +135,24 @@ pub struct Clause {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClauseBody {
-    NotGraded { reason: Spanned<String>, when: Expr },
-    Grade { grade: Ident, label: Option<Spanned<String>>, when: Expr },
-    Cap { grade: Ident, label: Option<Spanned<String>>, when: Expr },
-    Otherwise { grade: Ident, label: Option<Spanned<String>> },
+    NotGraded {
+        reason: Spanned<String>,
+        when: Expr,
+    },
+    Grade {
+        grade: Ident,
+        label: Option<Spanned<String>>,
+        when: Expr,
+    },
+    Cap {
+        grade: Ident,
+        label: Option<Spanned<String>>,
+        when: Expr,
+    },
+    Otherwise {
+        grade: Ident,
+        label: Option<Spanned<String>>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -245,7 +259,11 @@ pub enum ExprKind {
     None,
     Int(i64),
     /// A decimal or percent literal as an exact fraction.
-    Number { num: i128, den: i128, percent: bool },
+    Number {
+        num: i128,
+        den: i128,
+        percent: bool,
+    },
     Date(String),
     Text(String),
     /// `a.b.c`
@@ -316,20 +334,39 @@ pub fn parenthesised(e: &Expr) -> String {
         }
         ExprKind::Date(d) => d.clone(),
         ExprKind::Text(t) => format!("{t:?}"),
-        ExprKind::Path(p) => p.iter().map(|i| i.node.as_str()).collect::<Vec<_>>().join("."),
+        ExprKind::Path(p) => p
+            .iter()
+            .map(|i| i.node.as_str())
+            .collect::<Vec<_>>()
+            .join("."),
         ExprKind::Graded(c) => format!("graded {}", c.node),
         ExprKind::List(items) => {
-            format!("[{}]", items.iter().map(parenthesised).collect::<Vec<_>>().join(", "))
+            format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(parenthesised)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         }
         ExprKind::Call(f, args) => format!(
             "{}({})",
             f.node,
-            args.iter().map(parenthesised).collect::<Vec<_>>().join(", ")
+            args.iter()
+                .map(parenthesised)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         ExprKind::Unary(UnaryOp::Not, x) => format!("(not {})", parenthesised(x)),
         ExprKind::Unary(UnaryOp::Neg, x) => format!("(-{})", parenthesised(x)),
         ExprKind::Binary(op, a, b) => {
-            format!("({} {} {})", parenthesised(a), op.symbol(), parenthesised(b))
+            format!(
+                "({} {} {})",
+                parenthesised(a),
+                op.symbol(),
+                parenthesised(b)
+            )
         }
     }
 }

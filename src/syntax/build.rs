@@ -96,27 +96,40 @@ impl Builder<'_> {
         p.as_str()
             .parse::<i64>()
             .map(|v| Spanned::new(v, span))
-            .map_err(|_| self.bad(span, format!("the number {} is too large", p.as_str()), "whole numbers go up to 9223372036854775807"))
+            .map_err(|_| {
+                self.bad(
+                    span,
+                    format!("the number {} is too large", p.as_str()),
+                    "whole numbers go up to 9223372036854775807",
+                )
+            })
     }
 
     fn date(&self, p: Pair<Rule>) -> Res<Spanned<String>> {
         let span = self.span(&p);
         let text = p.as_str();
         if crate::value::parse_iso_date(text).is_none() {
-            return Err(self.bad(span, format!("{text} is not a calendar date"), "dates are written yyyy-mm-dd, e.g. 2021-12-31"));
+            return Err(self.bad(
+                span,
+                format!("{text} is not a calendar date"),
+                "dates are written yyyy-mm-dd, e.g. 2021-12-31",
+            ));
         }
         Ok(Spanned::new(text.to_string(), span))
     }
 
     fn cite(&self, p: Option<Pair<Rule>>) -> Option<Spanned<String>> {
-        p.and_then(|c| c.into_inner().nth(1)).map(|s| self.string(s))
+        p.and_then(|c| c.into_inner().nth(1))
+            .map(|s| self.string(s))
     }
 
     fn decl(&self, p: Pair<Rule>) -> Res<Decl> {
         let span = self.span(&p);
         Ok(match p.as_rule() {
             Rule::header => Decl::Header(self.header(p)?),
-            Rule::extends => Decl::Extends(self.string(p.into_inner().nth(1).expect("extends path"))),
+            Rule::extends => {
+                Decl::Extends(self.string(p.into_inner().nth(1).expect("extends path")))
+            }
             Rule::grades => {
                 let mut defs = Vec::new();
                 for g in p.into_inner().skip(1) {
@@ -137,14 +150,22 @@ impl Builder<'_> {
                         (n, vi.next().map(|s| self.string(s)))
                     })
                     .collect();
-                Decl::Enum(EnumDecl { name, variants, span })
+                Decl::Enum(EnumDecl {
+                    name,
+                    variants,
+                    span,
+                })
             }
             Rule::schema => self.schema(p, span)?,
             Rule::param => {
                 let mut it = p.into_inner().skip(1);
                 let name = self.ident(it.next().expect("param name"));
                 let value = self.expr(it.next().expect("param value"))?;
-                Decl::Param(Param { name, value, cite: self.cite(it.next()) })
+                Decl::Param(Param {
+                    name,
+                    value,
+                    cite: self.cite(it.next()),
+                })
             }
             Rule::grading => Decl::Grading(self.grading(p, span)?),
             Rule::quota => Decl::Quota(self.quota(p, span)?),
@@ -163,7 +184,11 @@ impl Builder<'_> {
                         _ => {}
                     }
                 }
-                Decl::Report(Report { replace, rows, span })
+                Decl::Report(Report {
+                    replace,
+                    rows,
+                    span,
+                })
             }
             Rule::sample => {
                 let mut replace = false;
@@ -177,7 +202,11 @@ impl Builder<'_> {
                         _ => {}
                     }
                 }
-                Decl::Sample(Sample { replace, name: name.expect("sample name"), record: record.expect("sample record") })
+                Decl::Sample(Sample {
+                    replace,
+                    name: name.expect("sample name"),
+                    record: record.expect("sample record"),
+                })
             }
             Rule::test => Decl::Test(self.test(p, span)?),
             Rule::remove => Decl::Remove(self.ident(p.into_inner().nth(1).expect("remove name"))),
@@ -187,13 +216,22 @@ impl Builder<'_> {
 
     fn header(&self, p: Pair<Rule>) -> Res<Header> {
         let mut it = p.into_inner().skip(1);
-        let mut h = Header { name: self.string(it.next().expect("ruleset name")), ..Header::default() };
+        let mut h = Header {
+            name: self.string(it.next().expect("ruleset name")),
+            ..Header::default()
+        };
         for entry in it {
             let inner = entry.into_inner().next().expect("header entry");
             match inner.as_rule() {
-                Rule::header_year => h.year = Some(self.integer(inner.into_inner().nth(1).expect("year"))?),
-                Rule::header_date => h.review_date = Some(self.date(inner.into_inner().nth(1).expect("date"))?),
-                Rule::header_source => h.sources.push(self.string(inner.into_inner().nth(1).expect("source"))),
+                Rule::header_year => {
+                    h.year = Some(self.integer(inner.into_inner().nth(1).expect("year"))?)
+                }
+                Rule::header_date => {
+                    h.review_date = Some(self.date(inner.into_inner().nth(1).expect("date"))?)
+                }
+                Rule::header_source => h
+                    .sources
+                    .push(self.string(inner.into_inner().nth(1).expect("source"))),
                 r => unreachable!("grammar: header entry {r:?}"),
             }
         }
@@ -221,11 +259,21 @@ impl Builder<'_> {
                     let mut ti = ty_pair.into_inner();
                     let ty = self.ident(ti.next().expect("type name"));
                     let optional = ti.next().is_some();
-                    let mut f = FieldDef { name, ty, optional, default: None, columns: Vec::new(), cite: None };
+                    let mut f = FieldDef {
+                        name,
+                        ty,
+                        optional,
+                        default: None,
+                        columns: Vec::new(),
+                        cite: None,
+                    };
                     for rest in fi {
                         match rest.as_rule() {
                             Rule::expr => f.default = Some(self.expr(rest)?),
-                            Rule::columns => f.columns = rest.into_inner().skip(1).map(|s| self.string(s)).collect(),
+                            Rule::columns => {
+                                f.columns =
+                                    rest.into_inner().skip(1).map(|s| self.string(s)).collect()
+                            }
                             Rule::cite => f.cite = self.cite(Some(rest)),
                             r => unreachable!("grammar: field part {r:?}"),
                         }
@@ -236,7 +284,11 @@ impl Builder<'_> {
                     let mut li = item.into_inner().skip(1);
                     let name = self.ident(li.next().expect("let name"));
                     let value = self.expr(li.next().expect("let value"))?;
-                    items.push(SchemaItem::Let(LetDef { name, value, cite: self.cite(li.next()) }));
+                    items.push(SchemaItem::Let(LetDef {
+                        name,
+                        value,
+                        cite: self.cite(li.next()),
+                    }));
                 }
                 r => unreachable!("grammar: schema item {r:?}"),
             }
@@ -256,7 +308,13 @@ impl Builder<'_> {
     }
 
     fn grading(&self, p: Pair<Rule>, span: Span) -> Res<Grading> {
-        let mut g = Grading { replace: false, name: Spanned::new(String::new(), span), target: None, items: Vec::new(), span };
+        let mut g = Grading {
+            replace: false,
+            name: Spanned::new(String::new(), span),
+            target: None,
+            items: Vec::new(),
+            span,
+        };
         for q in p.into_inner() {
             match q.as_rule() {
                 Rule::replace => g.replace = true,
@@ -270,9 +328,15 @@ impl Builder<'_> {
                         Some(e) => Some(self.expr(e)?),
                         None => None,
                     };
-                    g.target = Some(Subject { kind, filter, span: for_span });
+                    g.target = Some(Subject {
+                        kind,
+                        filter,
+                        span: for_span,
+                    });
                 }
-                Rule::remove => g.items.push(GradingItem::Remove(self.ident(q.into_inner().nth(1).expect("name")))),
+                Rule::remove => g.items.push(GradingItem::Remove(
+                    self.ident(q.into_inner().nth(1).expect("name")),
+                )),
                 Rule::clause => g.items.push(GradingItem::Clause(self.clause(q)?)),
                 r => unreachable!("grammar: grading part {r:?}"),
             }
@@ -323,15 +387,30 @@ impl Builder<'_> {
                     }
                     let grade = grade.expect("clause grade");
                     body = Some(match rule {
-                        Rule::cap => ClauseBody::Cap { grade, label, when: when.expect("cap condition") },
-                        Rule::grade_when => ClauseBody::Grade { grade, label, when: when.expect("condition") },
+                        Rule::cap => ClauseBody::Cap {
+                            grade,
+                            label,
+                            when: when.expect("cap condition"),
+                        },
+                        Rule::grade_when => ClauseBody::Grade {
+                            grade,
+                            label,
+                            when: when.expect("condition"),
+                        },
                         _ => ClauseBody::Otherwise { grade, label },
                     });
                 }
                 r => unreachable!("grammar: clause part {r:?}"),
             }
         }
-        Ok(Clause { replace, name: name.expect("clause name"), body: body.expect("clause body"), cite, placement, span })
+        Ok(Clause {
+            replace,
+            name: name.expect("clause name"),
+            body: body.expect("clause body"),
+            cite,
+            placement,
+            span,
+        })
     }
 
     fn quota(&self, p: Pair<Rule>, span: Span) -> Res<Quota> {
@@ -353,8 +432,12 @@ impl Builder<'_> {
                     grouping = Some(match g.as_rule() {
                         Rule::group_all => Grouping::All(gspan),
                         Rule::group_parent => Grouping::Parent(gspan),
-                        Rule::group_ancestor => Grouping::Ancestor(self.expr(g.into_inner().nth(2).expect("ancestor filter"))?),
-                        Rule::group_by => Grouping::By(self.expr(g.into_inner().nth(1).expect("group key"))?),
+                        Rule::group_ancestor => Grouping::Ancestor(
+                            self.expr(g.into_inner().nth(2).expect("ancestor filter"))?,
+                        ),
+                        Rule::group_by => {
+                            Grouping::By(self.expr(g.into_inner().nth(1).expect("group key"))?)
+                        }
                         r => unreachable!("grammar: grouping {r:?}"),
                     });
                 }
@@ -410,7 +493,12 @@ impl Builder<'_> {
                 _ => {}
             }
         }
-        Ok(Record { kind, like, fields, span })
+        Ok(Record {
+            kind,
+            like,
+            fields,
+            span,
+        })
     }
 
     fn test(&self, p: Pair<Rule>, span: Span) -> Res<Test> {
@@ -435,7 +523,9 @@ impl Builder<'_> {
                         let g = ci.next().expect("grade");
                         let grade = (g.as_rule() == Rule::ident).then(|| self.ident(g));
                         let n = self.integer(ci.next().expect("count"))?;
-                        let count = u32::try_from(n.node).map_err(|_| self.bad(n.span, "too many children".into(), "use at most 4294967295"))?;
+                        let count = u32::try_from(n.node).map_err(|_| {
+                            self.bad(n.span, "too many children".into(), "use at most 4294967295")
+                        })?;
                         counts.push((grade, Spanned::new(count, n.span)));
                     }
                     children.push(TestChildren { collection, counts });
@@ -453,7 +543,11 @@ impl Builder<'_> {
                             _ => {}
                         }
                     }
-                    expect = Some(Expectation { grade, by, span: espan });
+                    expect = Some(Expectation {
+                        grade,
+                        by,
+                        span: espan,
+                    });
                 }
                 _ => {}
             }
@@ -486,7 +580,11 @@ impl Builder<'_> {
             .map_primary(|q| self.primary(q))
             .map_prefix(|op, rhs| {
                 let (rhs, d) = rhs?;
-                let uop = if op.as_rule() == Rule::op_not { UnaryOp::Not } else { UnaryOp::Neg };
+                let uop = if op.as_rule() == Rule::op_not {
+                    UnaryOp::Not
+                } else {
+                    UnaryOp::Neg
+                };
                 let s = self.span(&op).to(rhs.span);
                 Ok((Spanned::new(ExprKind::Unary(uop, Box::new(rhs)), s), d + 1))
             })
@@ -510,7 +608,10 @@ impl Builder<'_> {
                     r => unreachable!("pratt: infix {r:?}"),
                 };
                 let s = lhs.span.to(rhs.span);
-                Ok((Spanned::new(ExprKind::Binary(bop, Box::new(lhs), Box::new(rhs)), s), dl.max(dr) + 1))
+                Ok((
+                    Spanned::new(ExprKind::Binary(bop, Box::new(lhs), Box::new(rhs)), s),
+                    dl.max(dr) + 1,
+                ))
             })
             .parse(inner.into_iter())?;
         if depth > MAX_EXPR_DEPTH {
@@ -535,7 +636,11 @@ impl Builder<'_> {
             Rule::list | Rule::call => {
                 let is_call = p.as_rule() == Rule::call;
                 let mut it = p.into_inner();
-                let name = if is_call { Some(self.ident(it.next().expect("callee"))) } else { None };
+                let name = if is_call {
+                    Some(self.ident(it.next().expect("callee")))
+                } else {
+                    None
+                };
                 let mut items = Vec::new();
                 let mut depth = 0;
                 for q in it {
@@ -549,14 +654,26 @@ impl Builder<'_> {
                 };
                 return Ok((Spanned::new(kind, span), depth + 1));
             }
-            Rule::graded_coll => ExprKind::Graded(self.ident(p.into_inner().nth(1).expect("collection"))),
+            Rule::graded_coll => {
+                ExprKind::Graded(self.ident(p.into_inner().nth(1).expect("collection")))
+            }
             Rule::path => ExprKind::Path(p.into_inner().map(|i| self.ident(i)).collect()),
             Rule::date => ExprKind::Date(self.date(p)?.node),
             Rule::percent | Rule::number => {
                 let percent = p.as_rule() == Rule::percent;
                 let text = p.as_str().trim_end_matches('%');
-                let (num, den) = decimal(text).ok_or_else(|| self.bad(span, format!("the number {text} is too large or too precise"), "use at most 18 digits"))?;
-                ExprKind::Number { num, den: if percent { den * 100 } else { den }, percent }
+                let (num, den) = decimal(text).ok_or_else(|| {
+                    self.bad(
+                        span,
+                        format!("the number {text} is too large or too precise"),
+                        "use at most 18 digits",
+                    )
+                })?;
+                ExprKind::Number {
+                    num,
+                    den: if percent { den * 100 } else { den },
+                    percent,
+                }
             }
             Rule::integer => ExprKind::Int(self.integer(p)?.node),
             Rule::string => ExprKind::Text(self.string(p).node),
@@ -595,7 +712,9 @@ fn depth_of(e: &Expr) -> usize {
     match &e.node {
         ExprKind::Unary(_, x) => depth_of(x) + 1,
         ExprKind::Binary(_, a, b) => depth_of(a).max(depth_of(b)) + 1,
-        ExprKind::List(items) | ExprKind::Call(_, items) => items.iter().map(depth_of).max().unwrap_or(0) + 1,
+        ExprKind::List(items) | ExprKind::Call(_, items) => {
+            items.iter().map(depth_of).max().unwrap_or(0) + 1
+        }
         _ => 1,
     }
 }

@@ -48,7 +48,7 @@ pub enum SyntaxError {
         limit: usize,
         #[source_code]
         src: NamedSource<Arc<str>>,
-        #[label("this bracket is {limit} levels deep")]
+        #[label("this bracket opens level {}", limit + 1)]
         span: SourceSpan,
     },
 

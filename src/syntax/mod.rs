@@ -54,7 +54,10 @@ pub fn parse(sources: &SourceMap, file: FileId) -> Result<ast::File, Box<SyntaxE
     let text = sources.get(file).text.clone();
     let named = || sources.named(file);
     if text.trim().is_empty() || only_comments(&text) {
-        return Err(Box::new(SyntaxError::Empty { src: named(), span: SourceSpan::new(0.into(), 0) }));
+        return Err(Box::new(SyntaxError::Empty {
+            src: named(),
+            span: SourceSpan::new(0.into(), 0),
+        }));
     }
     if let Some(at) = depth::too_deep_at(&text) {
         return Err(Box::new(SyntaxError::TooDeep {
@@ -63,7 +66,8 @@ pub fn parse(sources: &SourceMap, file: FileId) -> Result<ast::File, Box<SyntaxE
             span: SourceSpan::new(at.into(), 1),
         }));
     }
-    let pairs = RulesParser::parse(Rule::file, &text).map_err(|e| Box::new(translate(e, &text, named())))?;
+    let pairs = RulesParser::parse(Rule::file, &text)
+        .map_err(|e| Box::new(translate(e, &text, named())))?;
     build::file(pairs, file, &named)
 }
 
@@ -85,7 +89,8 @@ pub fn parse_expr(sources: &SourceMap, file: FileId) -> Result<ast::Expr, Box<Sy
             span: SourceSpan::new(at.into(), 1),
         }));
     }
-    let pairs = RulesParser::parse(Rule::lone_expr, &text).map_err(|e| Box::new(translate(e, &text, named())))?;
+    let pairs = RulesParser::parse(Rule::lone_expr, &text)
+        .map_err(|e| Box::new(translate(e, &text, named())))?;
     build::lone_expr(pairs, file, &named)
 }
 
@@ -105,10 +110,17 @@ fn translate(
         ErrorVariant::CustomError { message } => (Vec::new(), Some(message.clone())),
     };
     if message.is_some_and(|m| m.contains("call limit")) {
-        return SyntaxError::TooComplex { src, span: SourceSpan::new(pos.into(), 0) };
+        return SyntaxError::TooComplex {
+            src,
+            span: SourceSpan::new(pos.into(), 0),
+        };
     }
     let found_text = token_at(text, pos);
-    let found = if found_text.is_empty() { "end of file".to_string() } else { format!("`{found_text}`") };
+    let found = if found_text.is_empty() {
+        "end of file".to_string()
+    } else {
+        format!("`{found_text}`")
+    };
     let mut names: Vec<&str> = positives.iter().map(|r| rule_name(*r)).collect();
     names.sort();
     names.dedup();
@@ -122,25 +134,39 @@ fn translate(
     };
     let help = help_for(&positives, &found_text);
     let len = found_text.len().max(if pos < text.len() { 1 } else { 0 });
-    SyntaxError::Unexpected { found, expected, help, src, span: SourceSpan::new(pos.into(), len) }
+    SyntaxError::Unexpected {
+        found,
+        expected,
+        help,
+        src,
+        span: SourceSpan::new(pos.into(), len),
+    }
 }
 
 fn help_for(positives: &[Rule], found: &str) -> String {
-    let top_level = positives.contains(&Rule::header) || positives.contains(&Rule::EOI) && positives.contains(&Rule::param);
+    if matches!(found, "=" | "&&" | "||" | "!") {
+        return "compare with `==`, and combine conditions with `and`, `or`, `not`".into();
+    }
+    if positives.contains(&Rule::kw_when) {
+        return "a clause reads `name: GRADE when condition`; the condition follows `when`".into();
+    }
+    let top_level = positives.contains(&Rule::kw_ruleset) || positives.contains(&Rule::header);
     if top_level {
         return "a top-level item starts with `ruleset`, `extends`, `grades`, `enum`, `schema`, `param`, \
                 `grading`, `quota`, `report`, `sample`, `test` or `remove`"
             .into();
     }
-    if positives.contains(&Rule::clause) {
+    if positives.contains(&Rule::clause)
+        || positives.contains(&Rule::kw_replace) && positives.contains(&Rule::ident)
+    {
         return "a clause reads `name: GRADE when condition`, `name: not graded \"reason\" when condition`, \
                 `name: at most GRADE when condition` or `name: otherwise GRADE`"
             .into();
     }
-    if matches!(found, "=" | "&&" | "||" | "!") {
-        return "compare with `==`, and combine conditions with `and`, `or`, `not`".into();
-    }
-    if positives.iter().any(|r| matches!(r, Rule::expr | Rule::operand | Rule::primary)) {
+    if positives
+        .iter()
+        .any(|r| matches!(r, Rule::expr | Rule::operand | Rule::primary))
+    {
         return "a value is a name, a number (`6`, `2.5`, `80%`), a date (`2021-12-31`), a quoted text, \
                 a list `[…]`, a call such as `share(graded members, grade >= HTTNV)`, or `(…)`"
             .into();
@@ -152,9 +178,14 @@ fn help_for(positives: &[Rule], found: &str) -> String {
 fn token_at(text: &str, pos: usize) -> String {
     let rest = text.get(pos..).unwrap_or("");
     let mut chars = rest.chars();
-    let Some(first) = chars.next() else { return String::new() };
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
     if first.is_alphanumeric() || first == '_' {
-        rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').take(40).collect()
+        rest.chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .take(40)
+            .collect()
     } else {
         first.to_string()
     }
