@@ -10,14 +10,17 @@
 //!
 //! Each stage is a public function:
 //!
-//! ```no_run
+//! ```
 //! use std::path::Path;
 //! let checked = xeploai::check::check_file(Path::new("rules/2021.rules")).expect("rules check");
 //! let program = checked.program;
 //! let data = xeploai::data::load_dir(&program, Path::new("examples/yen-the-2021")).expect("data is valid");
-//! let outcome = xeploai::eval::grade(&program, &data, &program.default_params()).expect("grading");
-//! let summary = xeploai::report::summary(&program, &data, &outcome);
-//! assert_eq!(summary.rows.len(), 3);
+//! let params = program.default_params();
+//! let outcome = xeploai::eval::grade(&program, &data, &params).expect("grading");
+//! let summary = xeploai::report::summary(&program, &data, &outcome, &params);
+//! let members = &summary.rows[2];
+//! assert_eq!((members.in_scope, members.graded), (4371, 4336));
+//! assert_eq!(members.counts, [606, 3375, 320, 35]);
 //! ```
 #![forbid(unsafe_code)]
 

@@ -1,15 +1,22 @@
 #![forbid(unsafe_code)]
 
+use std::io::Write;
+
 fn main() {
-    let mut out = std::io::stdout().lock();
-    let mut err = std::io::stderr().lock();
-    let mut io = xeploai::cli::Io {
-        out: &mut out,
-        err: &mut err,
-        color: xeploai::cli::stderr_color(),
-        width: 100,
+    let code = {
+        let mut out = std::io::stdout().lock();
+        let mut err = std::io::stderr().lock();
+        let color = xeploai::cli::stderr_color();
+        let mut io = xeploai::cli::Io {
+            out: &mut out,
+            err: &mut err,
+            color,
+            width: 100,
+        };
+        let code = xeploai::cli::run(std::env::args_os(), &mut io);
+        // process::exit skips destructors: flush what is buffered first.
+        let _ = out.flush();
+        code
     };
-    let code = xeploai::cli::run(std::env::args_os(), &mut io);
-    drop(io);
     std::process::exit(code);
 }

@@ -277,8 +277,8 @@ impl Merger<'_> {
                         .iter()
                         .position(|o| o.name.node == q.name.node)
                     {
-                        Some(i) => self.out.quotas[i] = q,
-                        None => self.out.quotas.push(q),
+                        Some(i) => self.out.quotas[i] = *q,
+                        None => self.out.quotas.push(*q),
                     }
                 }
             }
@@ -327,8 +327,8 @@ impl Merger<'_> {
                         .iter()
                         .position(|o| o.name.node == t.name.node)
                     {
-                        Some(i) => self.out.tests[i] = t,
-                        None => self.out.tests.push(t),
+                        Some(i) => self.out.tests[i] = *t,
+                        None => self.out.tests.push(*t),
                     }
                 }
             }
@@ -444,7 +444,7 @@ impl Merger<'_> {
                         None => self.unknown(&name, Kind::Clause, "in this block"),
                     }
                 }
-                GradingItem::Clause(c) => self.clause(index, c),
+                GradingItem::Clause(c) => self.clause(index, *c),
             }
         }
     }

@@ -351,6 +351,8 @@ fn typed(
                 match (&f.default, f.optional) {
                     (Some(d), _) => d.clone(),
                     (None, true) => Value::None,
+                    // A missing column is reported once, not on every row.
+                    (None, false) if source[slot].is_none() => Value::None,
                     (None, false) => {
                         errors.push(DataError {
                             file: raw.file.clone(),

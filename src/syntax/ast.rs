@@ -19,10 +19,10 @@ pub enum Decl {
     Schema(Schema),
     Param(Param),
     Grading(Grading),
-    Quota(Quota),
+    Quota(Box<Quota>),
     Report(Report),
     Sample(Sample),
-    Test(Test),
+    Test(Box<Test>),
     /// `remove NAME` at the top level of an overlay.
     Remove(Ident),
 }
@@ -112,7 +112,7 @@ pub struct Grading {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum GradingItem {
-    Clause(Clause),
+    Clause(Box<Clause>),
     Remove(Ident),
 }
 

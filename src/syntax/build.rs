@@ -168,7 +168,7 @@ impl Builder<'_> {
                 })
             }
             Rule::grading => Decl::Grading(self.grading(p, span)?),
-            Rule::quota => Decl::Quota(self.quota(p, span)?),
+            Rule::quota => Decl::Quota(Box::new(self.quota(p, span)?)),
             Rule::report => {
                 let mut replace = false;
                 let mut rows = Vec::new();
@@ -208,7 +208,7 @@ impl Builder<'_> {
                     record: record.expect("sample record"),
                 })
             }
-            Rule::test => Decl::Test(self.test(p, span)?),
+            Rule::test => Decl::Test(Box::new(self.test(p, span)?)),
             Rule::remove => Decl::Remove(self.ident(p.into_inner().nth(1).expect("remove name"))),
             r => unreachable!("grammar: unexpected declaration {r:?}"),
         })
@@ -337,7 +337,7 @@ impl Builder<'_> {
                 Rule::remove => g.items.push(GradingItem::Remove(
                     self.ident(q.into_inner().nth(1).expect("name")),
                 )),
-                Rule::clause => g.items.push(GradingItem::Clause(self.clause(q)?)),
+                Rule::clause => g.items.push(GradingItem::Clause(Box::new(self.clause(q)?))),
                 r => unreachable!("grammar: grading part {r:?}"),
             }
         }
