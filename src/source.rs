@@ -115,9 +115,18 @@ impl SourceMap {
 /// NFC-normalises text: Vietnamese can be typed with composed or combining
 /// marks, and names must compare equal either way.
 pub fn nfc(text: &str) -> String {
+    nfc_cow(text).into_owned()
+}
+
+/// [`nfc`] without a copy when the text is already normalised (almost
+/// always: this runs on every cell of a dataset).
+pub fn nfc_cow(text: &str) -> std::borrow::Cow<'_, str> {
     use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    if text.is_ascii() {
+        return std::borrow::Cow::Borrowed(text);
+    }
     match is_nfc_quick(text.chars()) {
-        IsNormalized::Yes => text.to_string(),
-        _ => text.nfc().collect(),
+        IsNormalized::Yes => std::borrow::Cow::Borrowed(text),
+        _ => std::borrow::Cow::Owned(text.nfc().collect()),
     }
 }

@@ -209,36 +209,34 @@ pub fn load_dir(program: &Program, dir: &Path) -> Result<Dataset, DataErrors> {
     let (Some(raw_orgs), Some(raw_members)) = (raw_orgs, raw_members) else {
         return Err(DataErrors(errors));
     };
-    let (mut orgs, org_refs) = typed(
-        program,
+    // Organisations first, so members' references resolve as they are read.
+    let (mut orgs, parent_refs) = typed(
         &program.organisation,
         &raw_orgs,
         &parsers,
-        &mut errors,
-    );
-    let (mut members, member_refs) = typed(
-        program,
-        &program.member,
-        &raw_members,
-        &parsers,
+        None,
         &mut errors,
     );
     let org_ids = index_ids(&orgs, program.organisation.id, &mut errors);
-    index_ids(&members, program.member.id, &mut errors);
+    let org_ids: HashMap<String, u32> = org_ids
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
     resolve(
         &mut orgs,
         program.organisation.link,
-        org_refs,
+        parent_refs,
         &org_ids,
         &mut errors,
     );
-    resolve(
-        &mut members,
-        program.member.link,
-        member_refs,
-        &org_ids,
+    let (members, _) = typed(
+        &program.member,
+        &raw_members,
+        &parsers,
+        Some(&org_ids),
         &mut errors,
     );
+    index_ids(&members, program.member.id, &mut errors);
     if !errors.is_empty() {
         errors.sort_by(|a, b| {
             (a.file != raw_orgs.file, a.row).cmp(&(b.file != raw_orgs.file, b.row))
@@ -257,20 +255,20 @@ pub fn load_dir(program: &Program, dir: &Path) -> Result<Dataset, DataErrors> {
     })
 }
 
-/// Org references by (row, column header, id text), resolved later.
-type Refs = Vec<(usize, String, String)>;
+/// Organisation references left to resolve: (record, field slot, id).
+type Refs = Vec<(usize, usize, String)>;
 
-/// Parses every cell into its field's type.
+/// Parses every cell into its field's type. Organisation references are
+/// resolved through `orgs` when given, else returned for later.
 fn typed(
-    program: &Program,
     schema: &SchemaInfo,
     raw: &RawTable,
     parsers: &parse::Parsers,
+    orgs: Option<&HashMap<String, u32>>,
     errors: &mut Vec<DataError>,
 ) -> (Table, Refs) {
     let mut table = Table::new(schema, &raw.file);
     let mut refs = Vec::new();
-    let _ = program;
     // Which header cell gives each field.
     let lower: Vec<String> = raw.header.iter().map(|h| h.to_lowercase()).collect();
     let mut source: Vec<Option<usize>> = Vec::with_capacity(schema.fields.len());
@@ -311,36 +309,42 @@ fn typed(
         }
         source.push(found);
     }
+    let column_name = |slot: usize| {
+        Some(
+            source[slot]
+                .map(|c| raw.header[c].clone())
+                .unwrap_or_else(|| schema.fields[slot].name.clone()),
+        )
+    };
     let mut values = vec![Value::None; schema.fields.len()];
-    for row in &raw.rows {
-        if row.cells.len() != raw.header.len() {
+    let mut row_errors = Vec::new();
+    raw.for_each_row(&mut row_errors, |line, cells| {
+        if cells.len() != raw.header.len() {
             errors.push(DataError {
                 file: raw.file.clone(),
-                row: Some(row.line),
+                row: Some(line),
                 column: None,
                 problem: Problem::CellCount {
-                    found: row.cells.len(),
+                    found: cells.len(),
                     expected: raw.header.len(),
                 },
             });
-            continue;
+            return;
         }
+        let mut problem = |slot: usize, problem: Problem| {
+            errors.push(DataError {
+                file: raw.file.clone(),
+                row: Some(line),
+                column: column_name(slot),
+                problem,
+            })
+        };
         for (slot, f) in schema.fields.iter().enumerate() {
-            let col_name = || {
-                source[slot]
-                    .map(|c| raw.header[c].clone())
-                    .or_else(|| Some(f.name.clone()))
-            };
-            let cell = match source[slot] {
-                Some(c) => match &row.cells[c] {
-                    Ok(text) => text.as_str(),
-                    Err(()) => {
-                        errors.push(DataError {
-                            file: raw.file.clone(),
-                            row: Some(row.line),
-                            column: col_name(),
-                            problem: Problem::NotUtf8,
-                        });
+            let cell: &str = match source[slot] {
+                Some(c) => match &cells[c] {
+                    Some(text) => text,
+                    None => {
+                        problem(slot, Problem::NotUtf8);
                         values[slot] = Value::None;
                         continue;
                     }
@@ -354,52 +358,63 @@ fn typed(
                     // A missing column is reported once, not on every row.
                     (None, false) if source[slot].is_none() => Value::None,
                     (None, false) => {
-                        errors.push(DataError {
-                            file: raw.file.clone(),
-                            row: Some(row.line),
-                            column: col_name(),
-                            problem: Problem::MissingValue {
+                        problem(
+                            slot,
+                            Problem::MissingValue {
                                 field: f.name.clone(),
                             },
-                        });
+                        );
+                        Value::None
+                    }
+                }
+            } else if f.ty == Ty::Org {
+                match orgs {
+                    Some(ids) => match ids.get(cell) {
+                        Some(&o) => Value::Org(o),
+                        None => {
+                            problem(
+                                slot,
+                                Problem::UnknownOrganisation {
+                                    id: cell.to_string(),
+                                },
+                            );
+                            Value::None
+                        }
+                    },
+                    None => {
+                        refs.push((table.len(), slot, cell.to_string()));
                         Value::None
                     }
                 }
             } else {
                 match parsers.parse(f.ty, cell) {
-                    Ok(v) if f.ty == Ty::Org => {
-                        refs.push((
-                            table.len(),
-                            col_name().unwrap_or_default(),
-                            cell.to_string(),
-                        ));
-                        let _ = v;
-                        Value::None
-                    }
                     Ok(v) => v,
                     Err(expected) => {
-                        errors.push(DataError {
-                            file: raw.file.clone(),
-                            row: Some(row.line),
-                            column: col_name(),
-                            problem: Problem::WrongType {
+                        problem(
+                            slot,
+                            Problem::WrongType {
                                 value: cell.to_string(),
                                 expected,
                             },
-                        });
+                        );
                         Value::None
                     }
                 }
             };
         }
-        table.push(&values, row.line as u32);
-    }
+        table.push(&values, line as u32);
+    });
+    errors.extend(row_errors);
     (table, refs)
 }
 
 /// Id → index; reports duplicates.
-fn index_ids(table: &Table, id_slot: usize, errors: &mut Vec<DataError>) -> HashMap<String, u32> {
-    let mut ids: HashMap<String, u32> = HashMap::with_capacity(table.len());
+fn index_ids<'t>(
+    table: &'t Table,
+    id_slot: usize,
+    errors: &mut Vec<DataError>,
+) -> HashMap<&'t str, u32> {
+    let mut ids: HashMap<&str, u32> = HashMap::with_capacity(table.len());
     let col = &table.columns[id_slot];
     for i in 0..table.len() {
         let id = col.text(i);
@@ -417,7 +432,7 @@ fn index_ids(table: &Table, id_slot: usize, errors: &mut Vec<DataError>) -> Hash
                 },
             });
         } else {
-            ids.insert(id.to_string(), i as u32);
+            ids.insert(id, i as u32);
         }
     }
     ids
@@ -430,13 +445,13 @@ fn resolve(
     org_ids: &HashMap<String, u32>,
     errors: &mut Vec<DataError>,
 ) {
-    for (row, column, id) in refs {
+    for (row, _slot, id) in refs {
         match org_ids.get(&id) {
             Some(&o) => table.columns[link].set_org(row, o),
             None => errors.push(DataError {
                 file: table.file.clone(),
                 row: Some(table.lines[row] as usize),
-                column: Some(column),
+                column: None,
                 problem: Problem::UnknownOrganisation { id },
             }),
         }

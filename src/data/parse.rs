@@ -8,7 +8,7 @@ use crate::value::{parse_date, Rat, Value};
 /// Lookup tables built once per load, so a cell parses without scanning
 /// the enumerations.
 pub(crate) struct Parsers {
-    /// Per enumeration: lower-case name or label → index.
+    /// Per enumeration: name or label, as written and in lower case → index.
     enums: Vec<HashMap<String, u16>>,
     enum_help: Vec<String>,
     grades: HashMap<String, u8>,
@@ -24,8 +24,10 @@ impl Parsers {
             let mut shown = Vec::new();
             for (i, (name, label)) in e.variants.iter().enumerate() {
                 m.insert(name.to_lowercase(), i as u16);
+                m.insert(name.clone(), i as u16);
                 if let Some(l) = label {
                     m.insert(l.to_lowercase(), i as u16);
+                    m.insert(l.clone(), i as u16);
                     shown.push(format!("{name} ({l})"));
                 } else {
                     shown.push(name.clone());
@@ -36,8 +38,14 @@ impl Parsers {
         }
         let mut grades = HashMap::new();
         for (i, g) in p.grades.iter().enumerate() {
-            grades.insert(g.code.to_lowercase(), i as u8);
-            grades.insert(g.label.to_lowercase(), i as u8);
+            for key in [
+                g.code.clone(),
+                g.code.to_lowercase(),
+                g.label.clone(),
+                g.label.to_lowercase(),
+            ] {
+                grades.insert(key, i as u8);
+            }
         }
         let grade_help = format!(
             "a grade ({})",
@@ -58,10 +66,14 @@ impl Parsers {
     /// Parses a non-empty cell. `Err` holds what was expected.
     pub fn parse(&self, ty: Ty, text: &str) -> Result<Value, String> {
         match ty {
-            Ty::Bool => match text.to_lowercase().as_str() {
-                "true" | "1" | "yes" | "x" | "có" | "đúng" | "c" => Ok(Value::Bool(true)),
-                "false" | "0" | "no" | "không" | "sai" | "k" => Ok(Value::Bool(false)),
-                _ => Err("yes/no (true/false, 1/0, có/không)".into()),
+            Ty::Bool => match text {
+                "có" | "true" | "1" | "x" => Ok(Value::Bool(true)),
+                "không" | "false" | "0" => Ok(Value::Bool(false)),
+                _ => match text.to_lowercase().as_str() {
+                    "true" | "1" | "yes" | "x" | "có" | "đúng" | "c" => Ok(Value::Bool(true)),
+                    "false" | "0" | "no" | "không" | "sai" | "k" => Ok(Value::Bool(false)),
+                    _ => Err("yes/no (true/false, 1/0, có/không)".into()),
+                },
             },
             Ty::Int => text
                 .parse::<i64>()
@@ -97,26 +109,51 @@ impl Parsers {
     }
 }
 
-/// `12`, `2.5`, `2,5` (Vietnamese decimal comma), `-1`: exact.
+/// `12`, `2.5`, `2,5` (Vietnamese decimal comma), `-1`: exact, without
+/// allocating (this runs on every numeric cell).
 pub fn number(text: &str) -> Option<Rat> {
-    let t = text.replace(',', ".");
-    let (neg, digits) = match t.strip_prefix('-') {
+    let (neg, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
-        None => (false, t.as_str()),
+        None => (false, text),
     };
-    if digits.is_empty()
-        || !digits.chars().all(|c| c.is_ascii_digit() || c == '.')
-        || digits.matches('.').count() > 1
-    {
+    let mut num: i128 = 0;
+    let mut den: i128 = 1;
+    let mut seen_point = false;
+    let mut count = 0;
+    for b in digits.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                num = num * 10 + (b - b'0') as i128;
+                if seen_point {
+                    den *= 10;
+                }
+                count += 1;
+            }
+            b'.' | b',' if !seen_point && count > 0 => seen_point = true,
+            _ => return None,
+        }
+        if count > 18 {
+            return None;
+        }
+    }
+    if count == 0 {
         return None;
     }
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    if int.len() + frac.len() > 18 || int.is_empty() {
-        return None;
-    }
-    let (num, den) = crate::syntax::decimal(&format!(
-        "{int}.{}",
-        if frac.is_empty() { "0" } else { frac }
-    ))?;
     Rat::new(if neg { -num } else { num }, den)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_both_decimal_marks() {
+        assert_eq!(number("2,5"), Rat::new(5, 2));
+        assert_eq!(number("2.5"), Rat::new(5, 2));
+        assert_eq!(number("-12"), Some(Rat::int(-12)));
+        assert_eq!(number("100"), Some(Rat::int(100)));
+        for bad in ["", ".5", "1.2.3", "1,2,3", "abc", "1e5", "-", "12%"] {
+            assert_eq!(number(bad), None, "{bad}");
+        }
+    }
 }

@@ -1,20 +1,26 @@
-//! Raw rows from CSV or JSON: header cells and each row's cells as bytes,
-//! with the line each row starts on.
+//! Rows from CSV or JSON, streamed: the header first, then each row's
+//! cells with the line the row starts on. A million-row CSV is never held
+//! as strings, only as its bytes.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use super::error::{DataError, Problem};
+use crate::source::nfc_cow;
 
 pub(crate) struct RawTable {
     pub file: String,
     pub header: Vec<String>,
-    pub rows: Vec<RawRow>,
+    body: Body,
 }
 
-pub(crate) struct RawRow {
-    pub line: usize,
-    pub cells: Vec<Result<String, ()>>,
+enum Body {
+    Csv(Vec<u8>),
+    Json(Vec<(usize, Vec<String>)>),
 }
+
+/// One cell: trimmed and NFC, or `None` when its bytes are not UTF-8.
+pub(crate) type Cell<'a> = Option<Cow<'a, str>>;
 
 /// Reads `dir/stem.csv`, or `dir/stem.json` when there is no CSV.
 pub(crate) fn read_table(
@@ -41,7 +47,7 @@ pub(crate) fn read_table(
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let bytes = match std::fs::read(&path) {
+    let mut bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) => {
             errors.push(DataError {
@@ -55,68 +61,104 @@ pub(crate) fn read_table(
             return None;
         }
     };
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     if is_json {
-        read_json(file, bytes, errors)
+        read_json(file, &bytes, errors)
     } else {
-        read_csv(file, bytes, errors)
-    }
-}
-
-fn cell(bytes: &[u8]) -> Result<String, ()> {
-    std::str::from_utf8(bytes)
-        .map(|s| crate::source::nfc(s.trim()))
-        .map_err(|_| ())
-}
-
-fn read_csv(file: String, bytes: &[u8], errors: &mut Vec<DataError>) -> Option<RawTable> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut records = reader.byte_records();
-    let header = match records.next() {
-        Some(Ok(h)) => h.iter().map(|c| cell(c).unwrap_or_default()).collect(),
-        Some(Err(e)) => {
-            errors.push(DataError {
-                file,
-                row: Some(1),
-                column: None,
-                problem: Problem::Unreadable {
-                    reason: e.to_string(),
-                },
-            });
-            return None;
-        }
-        None => Vec::new(),
-    };
-    let mut rows = Vec::new();
-    for rec in records {
-        match rec {
-            Ok(r) => {
-                let line = r.position().map(|p| p.line() as usize).unwrap_or(0);
-                if r.len() == 1 && r.get(0).is_some_and(|c| c.is_empty()) {
-                    continue; // a blank line
+        let header = {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(bytes.as_slice());
+            let mut record = csv::ByteRecord::new();
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => record
+                    .iter()
+                    .map(|c| cell(c).map(Cow::into_owned).unwrap_or_default())
+                    .collect(),
+                Ok(false) => Vec::new(),
+                Err(e) => {
+                    errors.push(DataError {
+                        file,
+                        row: Some(1),
+                        column: None,
+                        problem: Problem::Unreadable {
+                            reason: e.to_string(),
+                        },
+                    });
+                    return None;
                 }
-                rows.push(RawRow {
-                    line,
-                    cells: r.iter().map(cell).collect(),
-                });
             }
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as usize);
-                errors.push(DataError {
-                    file: file.clone(),
-                    row: line,
-                    column: None,
-                    problem: Problem::Unreadable {
-                        reason: e.to_string(),
-                    },
-                });
+        };
+        Some(RawTable {
+            file,
+            header,
+            body: Body::Csv(bytes),
+        })
+    }
+}
+
+fn cell(bytes: &[u8]) -> Cell<'_> {
+    std::str::from_utf8(bytes).ok().map(|s| nfc_cow(s.trim()))
+}
+
+impl RawTable {
+    /// Calls `f(line, cells)` for every row after the header. Rows the CSV
+    /// reader cannot split are reported and skipped; blank lines are skipped.
+    pub fn for_each_row(&self, errors: &mut Vec<DataError>, mut f: impl FnMut(usize, &[Cell])) {
+        match &self.body {
+            Body::Json(rows) => {
+                for (line, cells) in rows {
+                    let cells: Vec<Cell> = cells
+                        .iter()
+                        .map(|c| Some(Cow::Borrowed(c.as_str())))
+                        .collect();
+                    f(*line, &cells);
+                }
+            }
+            Body::Csv(bytes) => {
+                let mut reader = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(bytes.as_slice());
+                let mut record = csv::ByteRecord::new();
+                let mut first = true;
+                loop {
+                    match reader.read_byte_record(&mut record) {
+                        Ok(false) => break,
+                        Ok(true) if first => first = false,
+                        Ok(true) => {
+                            if record.len() == 1 && record.get(0).is_some_and(|c| c.is_empty()) {
+                                continue;
+                            }
+                            let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+                            let cells: Vec<Cell> = record.iter().map(cell).collect();
+                            f(line, &cells);
+                        }
+                        Err(e) => {
+                            let line = e.position().map(|p| p.line() as usize);
+                            errors.push(DataError {
+                                file: self.file.clone(),
+                                row: line,
+                                column: None,
+                                problem: Problem::Unreadable {
+                                    reason: e.to_string(),
+                                },
+                            });
+                            if !matches!(
+                                e.kind(),
+                                csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
+                            ) {
+                                break;
+                            }
+                        }
+                    }
+                }
             }
         }
     }
-    Some(RawTable { file, header, rows })
 }
 
 fn read_json(file: String, bytes: &[u8], errors: &mut Vec<DataError>) -> Option<RawTable> {
@@ -157,7 +199,7 @@ fn read_json(file: String, bytes: &[u8], errors: &mut Vec<DataError>) -> Option<
     for item in items {
         if let Some(obj) = item.as_object() {
             for k in obj.keys() {
-                let k = crate::source::nfc(k.trim());
+                let k = nfc_cow(k.trim()).into_owned();
                 if !header.contains(&k) {
                     header.push(k);
                 }
@@ -174,21 +216,25 @@ fn read_json(file: String, bytes: &[u8], errors: &mut Vec<DataError>) -> Option<
             });
             continue;
         };
-        let mut cells = vec![Ok(String::new()); header.len()];
+        let mut cells = vec![String::new(); header.len()];
         for (k, v) in obj {
-            let k = crate::source::nfc(k.trim());
+            let k = nfc_cow(k.trim());
             let Some(pos) = header.iter().position(|h| *h == k) else {
                 continue;
             };
-            cells[pos] = Ok(match v {
+            cells[pos] = match v {
                 serde_json::Value::Null => String::new(),
-                serde_json::Value::String(s) => crate::source::nfc(s.trim()),
+                serde_json::Value::String(s) => nfc_cow(s.trim()).into_owned(),
                 other => other.to_string(),
-            });
+            };
         }
-        rows.push(RawRow { line, cells });
+        rows.push((line, cells));
     }
-    Some(RawTable { file, header, rows })
+    Some(RawTable {
+        file,
+        header,
+        body: Body::Json(rows),
+    })
 }
 
 /// The line on which each top-level array element starts.

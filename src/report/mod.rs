@@ -158,38 +158,52 @@ pub fn table(
         crate::value::format_date(h.review_date)
     );
     let _ = writeln!(out);
-    let label_w = s
+    // Every cell first, then each column as wide as its widest cell.
+    let mut head: Vec<String> = vec!["Cấp".into(), "Tổng số".into(), "Đã xếp loại".into()];
+    head.extend(program.grades.iter().map(|g| g.code.clone()));
+    head.push("Không xếp loại".into());
+    let body: Vec<Vec<String>> = s
         .rows
         .iter()
-        .map(|r| r.label.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(4);
-    let mut header = format!(
-        "{}  {}  {}",
-        pad_right("Cấp", label_w),
-        pad_left("Tổng số", 8),
-        pad_left("Đã xếp loại", 11)
-    );
-    for g in &program.grades {
-        header.push_str(&format!("  {}", pad_left(&g.code, 14)));
-    }
-    header.push_str(&format!("  {}", pad_left("Không xếp loại", 14)));
+        .map(|r| {
+            let mut cells = vec![r.label.clone(), style.int(r.in_scope), style.int(r.graded)];
+            cells.extend(
+                r.counts
+                    .iter()
+                    .map(|&c| format!("{} ({})", style.int(c), style.percent(c, r.graded))),
+            );
+            cells.push(style.int(r.not_graded()));
+            cells
+        })
+        .collect();
+    let widths: Vec<usize> = (0..head.len())
+        .map(|i| {
+            std::iter::once(&head[i])
+                .chain(body.iter().map(|r| &r[i]))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[String]| {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == 0 {
+                    pad_right(c, widths[i])
+                } else {
+                    pad_left(c, widths[i])
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    let header = line(&head);
     let _ = writeln!(out, "{header}");
     let _ = writeln!(out, "{}", "─".repeat(header.chars().count()));
-    for r in &s.rows {
-        let mut line = format!(
-            "{}  {}  {}",
-            pad_right(&r.label, label_w),
-            pad_left(&style.int(r.in_scope), 8),
-            pad_left(&style.int(r.graded), 11)
-        );
-        for &c in &r.counts {
-            let cell = format!("{} ({})", style.int(c), style.percent(c, r.graded));
-            line.push_str(&format!("  {}", pad_left(&cell, 14)));
-        }
-        line.push_str(&format!("  {}", pad_left(&style.int(r.not_graded()), 14)));
-        let _ = writeln!(out, "{line}");
+    for r in &body {
+        let _ = writeln!(out, "{}", line(r));
     }
     if program.grades.len() >= 2 {
         let _ = writeln!(out);

@@ -720,7 +720,7 @@ fn depth_of(e: &Expr) -> usize {
 }
 
 /// "12.50" → (1250, 100): an exact fraction, never a float.
-pub(crate) fn decimal(text: &str) -> Option<(i128, i128)> {
+pub fn decimal(text: &str) -> Option<(i128, i128)> {
     let (int, frac) = text.split_once('.').unwrap_or((text, ""));
     if int.len() + frac.len() > 30 {
         return None;

@@ -16,7 +16,6 @@ use std::sync::Once;
 use miette::SourceSpan;
 use pest::Parser;
 
-pub(crate) use build::decimal;
 pub use build::{MAX_EXPR_DEPTH, MAX_OPERATORS};
 pub use depth::MAX_NESTING;
 pub use error::{rule_name, SyntaxError};
