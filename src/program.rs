@@ -176,11 +176,21 @@ pub struct TestInfo {
     pub kind: SubjectKind,
     /// One value per schema field (`None` where the test gives none).
     pub record: Vec<Value>,
-    /// (collection is suborgs, grade or not graded, count)
-    pub children: Vec<(bool, Option<u8>, u32)>,
+    pub children: Vec<TestChild>,
     pub expect: Option<u8>,
     pub by: Option<usize>,
     pub span: Span,
+}
+
+/// Children of a test organisation that share a grade and a record.
+#[derive(Debug, Clone)]
+pub struct TestChild {
+    pub suborg: bool,
+    /// `None` = not graded.
+    pub grade: Option<u8>,
+    pub count: u32,
+    /// The fields of a named sample, or `None` for the defaults.
+    pub record: Option<Vec<Value>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

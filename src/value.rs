@@ -92,16 +92,17 @@ impl Rat {
     pub fn ceil(self) -> i128 {
         -(-self.num).div_euclid(self.den)
     }
-    /// Half away from zero.
+    /// Half away from zero, without overflow for any fraction.
     pub fn nearest(self) -> i128 {
-        let twice = Rat {
-            num: self.num * 2 + self.den * self.num.signum(),
-            den: self.den * 2,
-        };
-        if self.num >= 0 {
-            twice.floor()
+        let (num, den) = (self.num.unsigned_abs(), self.den.unsigned_abs());
+        let whole = num / den;
+        let rest = num % den;
+        let up = whole + u128::from(rest >= den - rest);
+        let up = i128::try_from(up).unwrap_or(i128::MAX);
+        if self.num < 0 {
+            -up
         } else {
-            twice.ceil()
+            up
         }
     }
     /// Rounded half away from zero to `decimals` places, as text ("20.5").
@@ -177,7 +178,7 @@ impl fmt::Display for Rat {
         while d % 5 == 0 {
             d /= 5;
         }
-        if d == 1 {
+        if d == 1 && r.den <= 10i128.pow(18) {
             let mut places = 0;
             while 10i128.pow(places) % r.den != 0 {
                 places += 1;

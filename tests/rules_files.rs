@@ -27,6 +27,25 @@ fn every_rules_file_checks_and_passes_its_tests() {
         let results = xeploai::eval::run_tests(p, &p.default_params());
         let failed: Vec<_> = results.iter().filter(|r| !r.passed).collect();
         assert!(failed.is_empty(), "{}: {failed:#?}", shown.display());
+        // Every clause decides, or caps, in at least one test.
+        let mut covered = vec![false; p.clauses.len()];
+        for r in &results {
+            for c in r.decision.clause.iter().chain(&r.decision.caps) {
+                covered[*c as usize] = true;
+            }
+        }
+        let untested: Vec<&str> = p
+            .clauses
+            .iter()
+            .zip(&covered)
+            .filter(|(_, c)| !**c)
+            .map(|(c, _)| c.name.as_str())
+            .collect();
+        assert!(
+            untested.is_empty(),
+            "{}: no test reaches {untested:?}",
+            shown.display()
+        );
         let listing: Vec<String> = results
             .iter()
             .map(|r| format!("{} — {}", r.name, r.expected))

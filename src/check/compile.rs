@@ -802,15 +802,54 @@ impl<'a> Compiler<'a> {
                 );
                 continue;
             }
-            for (g, n) in &c.counts {
-                let grade = match g {
+            let kind = if suborgs {
+                SubjectKind::Organisation
+            } else {
+                SubjectKind::Member
+            };
+            for child in &c.counts {
+                let grade = match &child.grade {
                     Some(code) => match self.grade(code) {
                         Some(g) => Some(g),
                         None => continue,
                     },
                     None => None,
                 };
-                children.push((suborgs, grade, n.node));
+                let record = match &child.like {
+                    Some(name) => match samples.get(&name.node) {
+                        Some((k, v)) if *k == kind => Some(v.clone()),
+                        _ => {
+                            let names: Vec<&str> = samples
+                                .iter()
+                                .filter(|(_, (k, _))| *k == kind)
+                                .map(|(n, _)| n.as_str())
+                                .collect();
+                            let help = match did_you_mean(&name.node, names.iter().copied()) {
+                                Some(s) => format!("did you mean `{s}`?"),
+                                None => format!(
+                                    "declare it first: `sample {}: {} {{ … }}`",
+                                    name.node,
+                                    kind.keyword()
+                                ),
+                            };
+                            self.push(CheckError::UnknownName {
+                                what: "sample",
+                                name: name.node.clone(),
+                                help,
+                                src: self.sources.named(name.span.file),
+                                span: name.span.into(),
+                            });
+                            continue;
+                        }
+                    },
+                    None => None,
+                };
+                children.push(TestChild {
+                    suborg: suborgs,
+                    grade,
+                    count: child.count.node,
+                    record,
+                });
             }
         }
         let expect = match &t.expect.grade {

@@ -69,8 +69,12 @@ struct Merger<'a> {
     sources: &'a SourceMap,
     problems: &'a mut Vec<Report>,
     out: Merged,
-    /// Every rule name in scope: its kind and where it was declared.
+    /// Every rule name in scope (parameters, blocks, clauses, quotas): its
+    /// kind and where it was declared.
     names: HashMap<String, (Kind, Span)>,
+    /// Test and sample names: their own namespace, so a test may be named
+    /// after the clause it tests.
+    examples: HashMap<String, (Kind, Span)>,
 }
 
 pub(super) fn merge(chain: Chain, sources: &SourceMap, problems: &mut Vec<Report>) -> Merged {
@@ -79,6 +83,7 @@ pub(super) fn merge(chain: Chain, sources: &SourceMap, problems: &mut Vec<Report
         problems,
         out: Merged::default(),
         names: HashMap::new(),
+        examples: HashMap::new(),
     };
     m.out.first_file = chain.first().map(|(id, _)| *id);
     for (index, (file, ast)) in chain.into_iter().enumerate() {
@@ -106,14 +111,21 @@ impl Merger<'_> {
 
     /// Declares a new name; reports a duplicate (same file) or a missing
     /// `replace` (inherited) and returns false then.
+    fn space(&mut self, kind: Kind) -> &mut HashMap<String, (Kind, Span)> {
+        match kind {
+            Kind::Sample | Kind::Test => &mut self.examples,
+            _ => &mut self.names,
+        }
+    }
+
     fn declare(&mut self, name: &Ident, kind: Kind) -> bool {
-        if let Some((old_kind, old)) = self.names.get(&name.node).copied() {
+        if let Some((old_kind, old)) = self.space(kind).get(&name.node).copied() {
             if old.file == name.span.file {
                 self.push(CheckError::Duplicate {
                     what: kind.word(),
                     name: name.node.clone(),
                     help: format!(
-                        "the first is the {} at {}; rule names must be unique",
+                        "the first is the {} at {}; names must be unique",
                         old_kind.word(),
                         self.where_(old)
                     ),
@@ -131,15 +143,17 @@ impl Merger<'_> {
             }
             return false;
         }
-        self.names.insert(name.node.clone(), (kind, name.span));
+        self.space(kind)
+            .insert(name.node.clone(), (kind, name.span));
         true
     }
 
     /// Checks that `replace NAME` names an inherited item of this kind.
     fn replacing(&mut self, name: &Ident, kind: Kind) -> bool {
-        match self.names.get(&name.node) {
+        match self.space(kind).get(&name.node) {
             Some((k, _)) if *k == kind => {
-                self.names.insert(name.node.clone(), (kind, name.span));
+                self.space(kind)
+                    .insert(name.node.clone(), (kind, name.span));
                 true
             }
             _ => {
@@ -150,8 +164,11 @@ impl Merger<'_> {
     }
 
     fn unknown(&mut self, name: &Ident, kind: Kind, purpose: &str) {
-        let candidates: Vec<&str> = self
-            .names
+        let space = match kind {
+            Kind::Sample | Kind::Test => &self.examples,
+            _ => &self.names,
+        };
+        let candidates: Vec<&str> = space
             .iter()
             .filter(|(_, (k, _))| *k == kind)
             .map(|(n, _)| n.as_str())
@@ -337,8 +354,27 @@ impl Merger<'_> {
     }
 
     fn remove_top(&mut self, name: &Ident) {
-        let Some((kind, _)) = self.names.get(&name.node).copied() else {
-            let candidates: Vec<String> = self.names.keys().cloned().collect();
+        if self.names.contains_key(&name.node) && self.examples.contains_key(&name.node) {
+            self.push(CheckError::Misplaced {
+                what: format!("`remove {}` could mean a rule or a test", name.node),
+                help: "rename the test, or replace it instead".into(),
+                src: self.sources.named(name.span.file),
+                span: name.span.into(),
+            });
+            return;
+        }
+        let found = self
+            .names
+            .get(&name.node)
+            .or_else(|| self.examples.get(&name.node))
+            .copied();
+        let Some((kind, _)) = found else {
+            let candidates: Vec<String> = self
+                .names
+                .keys()
+                .chain(self.examples.keys())
+                .cloned()
+                .collect();
             let help = match did_you_mean(&name.node, candidates.iter().map(|s| s.as_str())) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "`remove` takes the name of an inherited parameter, grading block, clause, quota, sample or test".into(),
@@ -352,7 +388,7 @@ impl Merger<'_> {
             });
             return;
         };
-        self.names.remove(&name.node);
+        self.space(kind).remove(&name.node);
         let n = &name.node;
         match kind {
             Kind::Param => self.out.params.retain(|p| &p.name.node != n),

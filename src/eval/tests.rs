@@ -15,6 +15,8 @@ pub struct TestOutcome {
     pub passed: bool,
     pub expected: String,
     pub actual: String,
+    /// What the rules decided, for coverage: the clause and the caps.
+    pub decision: Decision,
 }
 
 /// Runs every test of the program with the given parameter values.
@@ -107,34 +109,23 @@ fn run_one(program: &Program, params: &[Value], t: &TestInfo) -> TestOutcome {
                 0,
             );
             org_grades.push(u8::MAX);
-            for &(suborgs, grade, count) in &t.children {
-                for _ in 0..count {
-                    if suborgs {
+            for child in &t.children {
+                let kind = if child.suborg {
+                    SubjectKind::Organisation
+                } else {
+                    SubjectKind::Member
+                };
+                let fields = child.record.clone().unwrap_or_else(|| blank(program, kind));
+                for _ in 0..child.count {
+                    let grade = child.grade.unwrap_or(u8::MAX);
+                    if child.suborg {
                         let id = format!("sub-{}", orgs.len());
-                        orgs.push(
-                            &record_with(
-                                program,
-                                SubjectKind::Organisation,
-                                blank(program, SubjectKind::Organisation),
-                                &id,
-                                Some(0),
-                            ),
-                            0,
-                        );
-                        org_grades.push(grade.unwrap_or(u8::MAX));
+                        orgs.push(&record_with(program, kind, fields.clone(), &id, Some(0)), 0);
+                        org_grades.push(grade);
                     } else {
                         let id = format!("member-{}", members.len() + 1);
-                        members.push(
-                            &record_with(
-                                program,
-                                SubjectKind::Member,
-                                blank(program, SubjectKind::Member),
-                                &id,
-                                Some(0),
-                            ),
-                            0,
-                        );
-                        member_grades.push(grade.unwrap_or(u8::MAX));
+                        members.push(&record_with(program, kind, fields.clone(), &id, Some(0)), 0);
+                        member_grades.push(grade);
                     }
                 }
             }
@@ -151,6 +142,7 @@ fn run_one(program: &Program, params: &[Value], t: &TestInfo) -> TestOutcome {
                 passed: false,
                 expected,
                 actual: "the test's organisations form a cycle".into(),
+                decision: Decision::default(),
             }
         }
     };
@@ -197,5 +189,6 @@ fn run_one(program: &Program, params: &[Value], t: &TestInfo) -> TestOutcome {
         passed,
         expected,
         actual,
+        decision,
     }
 }

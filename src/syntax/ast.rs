@@ -235,12 +235,20 @@ pub struct Test {
     pub span: Span,
 }
 
-/// `members { HTTNV: 8, not graded: 1 }`: children given only by grade.
+/// `members { HTTNV: 8, not graded: 1, KHTNV: 2 like disciplined }`:
+/// children given by grade, with fields from a sample if named.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestChildren {
     pub collection: Ident,
-    /// `None` grade = not graded.
-    pub counts: Vec<(Option<Ident>, Spanned<u32>)>,
+    pub counts: Vec<ChildCount>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChildCount {
+    /// `None` = not graded.
+    pub grade: Option<Ident>,
+    pub count: Spanned<u32>,
+    pub like: Option<Ident>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

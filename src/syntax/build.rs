@@ -526,7 +526,12 @@ impl Builder<'_> {
                         let count = u32::try_from(n.node).map_err(|_| {
                             self.bad(n.span, "too many children".into(), "use at most 4294967295")
                         })?;
-                        counts.push((grade, Spanned::new(count, n.span)));
+                        let like = ci.nth(1).map(|s| self.ident(s));
+                        counts.push(ChildCount {
+                            grade,
+                            count: Spanned::new(count, n.span),
+                            like,
+                        });
                     }
                     children.push(TestChildren { collection, counts });
                 }
