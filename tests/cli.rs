@@ -359,3 +359,45 @@ fn test_runs_every_rules_file_in_a_folder() {
     let broken = xeploai(&["test", "tests/fixtures/check/grade_cycle.rules"]);
     assert_eq!(broken.status.code(), Some(1));
 }
+
+#[test]
+fn check_survives_hostile_files() {
+    let dir = scratch_dir("hostile-cli");
+    let garbage = format!(
+        "{}\nthis is not a rule }}}}\n",
+        std::fs::read_to_string(root().join("rules/2021.rules")).expect("rules")
+    );
+    let garbage_line = garbage.lines().count();
+    let files: [(&str, Vec<u8>, &str); 4] = [
+        (
+            "garbage.rules",
+            garbage.into_bytes(),
+            "xeploai::syntax::unexpected",
+        ),
+        (
+            "deep.rules",
+            "(".repeat(100_000).into_bytes(),
+            "xeploai::syntax::too_deep",
+        ),
+        (
+            "latin1.rules",
+            b"ruleset \"Quy \xf0\xe9nh\" { year 2021 }".to_vec(),
+            "xeploai::syntax::not_utf8",
+        ),
+        ("empty.rules", Vec::new(), "xeploai::syntax::empty"),
+    ];
+    for (name, bytes, code) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let out = xeploai(&["check", &path.to_string_lossy()]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let err = text(&out.stderr);
+        assert!(err.contains(code), "{name}: {err}");
+        if name == "garbage.rules" {
+            assert!(
+                err.contains(&format!("garbage.rules:{garbage_line}:1")),
+                "{err}"
+            );
+        }
+    }
+}

@@ -91,3 +91,110 @@ fn non_utf8_bytes_in_a_file() {
         Some("xeploai::syntax::not_utf8")
     );
 }
+
+/// A fixed pseudo-random sequence, so a failure reproduces.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) as usize
+    }
+}
+
+#[test]
+fn mutated_rules_never_panic() {
+    let original = std::fs::read_to_string(root().join("rules/2021.rules")).expect("rules");
+    let chars: Vec<char> = original.chars().collect();
+    let tokens = [
+        "(",
+        ")",
+        "{",
+        "}",
+        "[",
+        "]",
+        "\"",
+        "%",
+        "and",
+        "not",
+        "when",
+        "grade",
+        "==",
+        ":",
+        "-",
+        "9999999999999999999999",
+        "ế",
+    ];
+    let mut rng = Lcg(7);
+    // XEPLOAI_FUZZ_ROUNDS=20000 for a longer hunt.
+    let rounds = std::env::var("XEPLOAI_FUZZ_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(300);
+    for round in 0..rounds {
+        let mut text = chars.clone();
+        for _ in 0..1 + rng.next() % 4 {
+            let at = rng.next() % text.len();
+            match rng.next() % 3 {
+                0 => {
+                    text.remove(at);
+                }
+                1 => text
+                    .splice(at..at, tokens[rng.next() % tokens.len()].chars())
+                    .for_each(drop),
+                _ => {
+                    let end = (at + rng.next() % 40).min(text.len());
+                    text.drain(at..end);
+                }
+            }
+        }
+        let mutated: String = text.into_iter().collect();
+        let outcome = std::panic::catch_unwind(|| {
+            match xeploai::check::check_text("mutated.rules", &root().join("rules"), &mutated) {
+                Ok(c) => {
+                    // Whatever checks must also run its tests without panicking.
+                    let _ = xeploai::eval::run_tests(&c.program, &c.program.default_params());
+                }
+                Err(r) => {
+                    let _ = render_all(&r.problems);
+                }
+            }
+        });
+        assert!(outcome.is_ok(), "round {round} panicked on:\n{mutated}");
+    }
+}
+
+#[test]
+fn mutated_data_never_panics() {
+    let p = program("rules/2021.rules");
+    let members = std::fs::read(root().join("examples/yen-the-2021/members.csv")).expect("members");
+    let head: Vec<u8> = members.iter().copied().take(6000).collect();
+    let mut rng = Lcg(11);
+    for round in 0..100 {
+        let mut bytes = head.clone();
+        for _ in 0..1 + rng.next() % 6 {
+            let at = rng.next() % bytes.len();
+            match rng.next() % 3 {
+                0 => bytes[at] = (rng.next() % 256) as u8,
+                1 => {
+                    bytes.remove(at);
+                }
+                _ => bytes.insert(at, [b',', b'"', b'\n', 0xff][rng.next() % 4]),
+            }
+        }
+        let dir = copy_of_example("mutated");
+        std::fs::write(dir.join("members.csv"), &bytes).expect("write");
+        let outcome = std::panic::catch_unwind(|| match xeploai::data::load_dir(&p, &dir) {
+            Ok(d) => {
+                let _ = xeploai::eval::grade(&p, &d, &p.default_params());
+            }
+            Err(e) => {
+                let _ = e.to_string();
+            }
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(outcome.is_ok(), "round {round} panicked");
+    }
+}
