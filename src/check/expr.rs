@@ -86,7 +86,7 @@ fn comparable(a: Ty, b: Ty) -> bool {
         )
 }
 
-fn ordered(t: Ty) -> bool {
+pub(super) fn ordered(t: Ty) -> bool {
     matches!(
         t,
         Ty::Int | Ty::Number | Ty::Percent | Ty::Date | Ty::Enum(_) | Ty::Grade | Ty::Text
@@ -98,7 +98,7 @@ impl Compiler<'_> {
         self.problems.push(Report::new(e));
     }
 
-    fn mismatch(&mut self, span: Span, expected: &str, found: Ty, help: &str) {
+    pub(super) fn mismatch(&mut self, span: Span, expected: &str, found: Ty, help: &str) {
         let found = type_name(self, found);
         self.push(CheckError::TypeMismatch {
             expected: expected.to_string(),
@@ -533,208 +533,6 @@ impl Compiler<'_> {
                 Some((CExpr::Bin(op, out, Box::new(x), Box::new(y)), out))
             }
         }
-    }
-
-    fn call(&mut self, f: &Ident, args: &[Expr], scope: &Scope, span: Span) -> Option<(CExpr, Ty)> {
-        let func = match f.node.as_str() {
-            "count" => AggFunc::Count,
-            "share" => AggFunc::Share,
-            "all" => AggFunc::All,
-            "any" => AggFunc::Any,
-            "sum" => AggFunc::Sum,
-            "min" => AggFunc::Min,
-            "max" => AggFunc::Max,
-            "months" | "days" => {
-                let func = if f.node == "months" {
-                    Func::Months
-                } else {
-                    Func::Days
-                };
-                if args.len() != 2 {
-                    self.bad_call(
-                        span,
-                        format!("`{}` takes two dates", f.node),
-                        format!(
-                            "`{}(from, to)`, e.g. `{}(admitted, review_date)`",
-                            f.node, f.node
-                        ),
-                    );
-                    return None;
-                }
-                let a = self.expect(
-                    &args[0],
-                    scope,
-                    Ty::Date,
-                    "the first argument is the earlier date",
-                );
-                let b = self.expect(
-                    &args[1],
-                    scope,
-                    Ty::Date,
-                    "the second argument is the later date",
-                );
-                return Some((CExpr::Call(func, vec![a?, b?]), Ty::Int));
-            }
-            other => {
-                let names = [
-                    "count", "share", "all", "any", "sum", "min", "max", "months", "days",
-                ];
-                let help = match did_you_mean(other, names) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("the functions are {}", names.join(", ")),
-                };
-                self.push(CheckError::UnknownName {
-                    what: "function",
-                    name: other.to_string(),
-                    help,
-                    src: self.sources.named(f.span.file),
-                    span: f.span.into(),
-                });
-                return None;
-            }
-        };
-        if scope.kind != Some(SubjectKind::Organisation) {
-            self.bad_call(span, format!("`{}` needs an organisation's members or sub-organisations", f.node), "aggregates are written in organisation rules, e.g. `share(graded members, grade >= HTTNV) >= 80%`".into());
-            return None;
-        }
-        let Some(first) = args.first() else {
-            self.bad_call(
-                span,
-                format!("`{}` needs a collection", f.node),
-                "e.g. `count(graded members)`".into(),
-            );
-            return None;
-        };
-        let (coll_name, graded_only) = match &first.node {
-            ExprKind::Path(p) if p.len() == 1 => (&p[0], false),
-            ExprKind::Graded(c) => (c, true),
-            _ => {
-                self.bad_call(
-                    first.span,
-                    "the first argument must be a collection".into(),
-                    "`members`, `suborgs`, `all_members`, optionally with `graded` in front".into(),
-                );
-                return None;
-            }
-        };
-        let coll = match coll_name.node.as_str() {
-            "members" => Collection::Members,
-            "suborgs" => Collection::Suborgs,
-            "all_members" => Collection::AllMembers,
-            other => {
-                let help = match did_you_mean(other, ["members", "suborgs", "all_members"]) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => "the collections are `members`, `suborgs` and `all_members`".into(),
-                };
-                self.push(CheckError::UnknownName {
-                    what: "collection",
-                    name: other.to_string(),
-                    help,
-                    src: self.sources.named(coll_name.span.file),
-                    span: coll_name.span.into(),
-                });
-                return None;
-            }
-        };
-        let needs_arg = !matches!(func, AggFunc::Count);
-        if args.len() > 2 || (needs_arg && args.len() != 2) {
-            let form = match func {
-                AggFunc::Count => "count(collection) or count(collection, condition)",
-                AggFunc::Share => "share(collection, condition)",
-                AggFunc::All | AggFunc::Any => "all(collection, condition)",
-                _ => "sum(collection, value)",
-            };
-            self.bad_call(
-                span,
-                format!(
-                    "`{}` takes {} argument(s) here",
-                    f.node,
-                    if needs_arg { 2 } else { 1 }
-                ),
-                format!("write `{form}`"),
-            );
-            return None;
-        }
-        let static_name: &'static str = match coll {
-            Collection::Members => "members",
-            Collection::Suborgs => "suborgs",
-            Collection::AllMembers => "all_members",
-        };
-        let child = Scope {
-            kind: Some(coll.element()),
-            grade: if graded_only {
-                GradeAccess::Allowed
-            } else {
-                GradeAccess::NeedsGraded(static_name)
-            },
-            nested: true,
-        };
-        if graded_only && !scope.nested {
-            self.reads_child_grades
-                .push((self.current.clone(), coll.element()));
-        }
-        let (arg, ty) = match args.get(1) {
-            None => (None, Ty::Int),
-            Some(a) => match func {
-                AggFunc::Count | AggFunc::Share | AggFunc::All | AggFunc::Any => {
-                    let c = self.expect(
-                        a,
-                        &child,
-                        Ty::Bool,
-                        "the second argument is a condition on each element",
-                    )?;
-                    (Some(c), Ty::Bool)
-                }
-                _ => {
-                    let (c, t) = self.expr(a, &child, None)?;
-                    let ok = if func == AggFunc::Sum {
-                        t.is_numeric()
-                    } else {
-                        ordered(t)
-                    };
-                    if !ok {
-                        self.mismatch(
-                            a.span,
-                            if func == AggFunc::Sum {
-                                "a number"
-                            } else {
-                                "a value with an order"
-                            },
-                            t,
-                            "sum adds numbers; min and max compare values",
-                        );
-                        return None;
-                    }
-                    (Some(c), t)
-                }
-            },
-        };
-        let out = match func {
-            AggFunc::Count => Ty::Int,
-            AggFunc::Share => Ty::Percent,
-            AggFunc::All | AggFunc::Any => Ty::Bool,
-            _ => ty,
-        };
-        let memo = if scope.nested {
-            None
-        } else {
-            self.memo_slots += 1;
-            Some((self.memo_slots - 1) as u16)
-        };
-        let text = self.sources.slice(span).to_string();
-        Some((
-            CExpr::Agg(
-                Box::new(Aggregate {
-                    func,
-                    coll,
-                    graded_only,
-                    arg,
-                    text,
-                }),
-                memo,
-            ),
-            out,
-        ))
     }
 
     pub(super) fn bad_call(&mut self, span: Span, problem: String, help: String) {

@@ -5,8 +5,11 @@
 //! grade not decided yet) and the quotas. All problems of the files are
 //! reported together as miette diagnostics; warnings do not block.
 
+mod blocks;
+mod call;
 mod compile;
 mod error;
+mod examples;
 mod expr;
 mod load;
 mod merge;

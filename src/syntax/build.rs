@@ -1,10 +1,7 @@
 //! pest pairs → AST. Precedence lives in one Pratt table ([`pratt`]).
 
-use std::sync::OnceLock;
-
 use miette::{NamedSource, SourceSpan};
 use pest::iterators::{Pair, Pairs};
-use pest::pratt_parser::{Assoc, Op, PrattParser};
 
 use super::ast::*;
 use super::{Rule, SyntaxError};
@@ -17,33 +14,11 @@ pub const MAX_OPERATORS: usize = 200;
 pub const MAX_EXPR_DEPTH: usize = 100;
 
 type Named<'a> = &'a dyn Fn() -> NamedSource<std::sync::Arc<str>>;
-type Res<T> = Result<T, Box<SyntaxError>>;
+pub(super) type Res<T> = Result<T, Box<SyntaxError>>;
 
-/// Loosest first: `or`, `and`, `not`, comparisons and `in`, `+ -`, `* /`,
-/// unary minus.
-fn pratt() -> &'static PrattParser<Rule> {
-    static P: OnceLock<PrattParser<Rule>> = OnceLock::new();
-    P.get_or_init(|| {
-        PrattParser::new()
-            .op(Op::infix(Rule::op_or, Assoc::Left))
-            .op(Op::infix(Rule::op_and, Assoc::Left))
-            .op(Op::prefix(Rule::op_not))
-            .op(Op::infix(Rule::op_eq, Assoc::Left)
-                | Op::infix(Rule::op_ne, Assoc::Left)
-                | Op::infix(Rule::op_lt, Assoc::Left)
-                | Op::infix(Rule::op_le, Assoc::Left)
-                | Op::infix(Rule::op_gt, Assoc::Left)
-                | Op::infix(Rule::op_ge, Assoc::Left)
-                | Op::infix(Rule::op_in, Assoc::Left))
-            .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
-            .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
-            .op(Op::prefix(Rule::op_neg))
-    })
-}
-
-struct Builder<'a> {
-    file: FileId,
-    named: Named<'a>,
+pub(super) struct Builder<'a> {
+    pub(super) file: FileId,
+    pub(super) named: Named<'a>,
 }
 
 pub(super) fn file(mut pairs: Pairs<Rule>, file: FileId, named: Named) -> Res<File> {
@@ -67,22 +42,22 @@ pub(super) fn lone_expr(mut pairs: Pairs<Rule>, file: FileId, named: Named) -> R
 }
 
 impl Builder<'_> {
-    fn span(&self, p: &Pair<Rule>) -> Span {
+    pub(super) fn span(&self, p: &Pair<Rule>) -> Span {
         let s = p.as_span();
         Span::new(self.file, s.start(), s.end())
     }
 
-    fn ident(&self, p: Pair<Rule>) -> Ident {
+    pub(super) fn ident(&self, p: Pair<Rule>) -> Ident {
         Spanned::new(p.as_str().to_string(), self.span(&p))
     }
 
-    fn string(&self, p: Pair<Rule>) -> Spanned<String> {
+    pub(super) fn string(&self, p: Pair<Rule>) -> Spanned<String> {
         let span = self.span(&p);
         let body = p.into_inner().next().map(|b| b.as_str()).unwrap_or("");
         Spanned::new(unescape(body), span)
     }
 
-    fn bad(&self, span: Span, reason: String, help: &str) -> Box<SyntaxError> {
+    pub(super) fn bad(&self, span: Span, reason: String, help: &str) -> Box<SyntaxError> {
         Box::new(SyntaxError::BadLiteral {
             reason,
             help: help.to_string(),
@@ -91,7 +66,7 @@ impl Builder<'_> {
         })
     }
 
-    fn integer(&self, p: Pair<Rule>) -> Res<Spanned<i64>> {
+    pub(super) fn integer(&self, p: Pair<Rule>) -> Res<Spanned<i64>> {
         let span = self.span(&p);
         p.as_str()
             .parse::<i64>()
@@ -105,7 +80,7 @@ impl Builder<'_> {
             })
     }
 
-    fn date(&self, p: Pair<Rule>) -> Res<Spanned<String>> {
+    pub(super) fn date(&self, p: Pair<Rule>) -> Res<Spanned<String>> {
         let span = self.span(&p);
         let text = p.as_str();
         if crate::value::parse_iso_date(text).is_none() {
@@ -566,161 +541,6 @@ impl Builder<'_> {
             expect: expect.expect("test expectation"),
             span,
         })
-    }
-
-    /// Folds one flat `expr` pair with the Pratt table.
-    fn expr(&self, p: Pair<Rule>) -> Res<Expr> {
-        let span = self.span(&p);
-        let inner: Vec<Pair<Rule>> = p.into_inner().collect();
-        let operators = inner.iter().filter(|q| is_operator(q.as_rule())).count();
-        if operators > MAX_OPERATORS {
-            return Err(Box::new(SyntaxError::ExpressionTooLong {
-                count: operators,
-                limit: MAX_OPERATORS,
-                src: (self.named)(),
-                span: span.into(),
-            }));
-        }
-        let (e, depth) = pratt()
-            .map_primary(|q| self.primary(q))
-            .map_prefix(|op, rhs| {
-                let (rhs, d) = rhs?;
-                let uop = if op.as_rule() == Rule::op_not {
-                    UnaryOp::Not
-                } else {
-                    UnaryOp::Neg
-                };
-                let s = self.span(&op).to(rhs.span);
-                Ok((Spanned::new(ExprKind::Unary(uop, Box::new(rhs)), s), d + 1))
-            })
-            .map_infix(|lhs, op, rhs| {
-                let (lhs, dl) = lhs?;
-                let (rhs, dr) = rhs?;
-                let bop = match op.as_rule() {
-                    Rule::op_or => BinOp::Or,
-                    Rule::op_and => BinOp::And,
-                    Rule::op_eq => BinOp::Eq,
-                    Rule::op_ne => BinOp::Ne,
-                    Rule::op_lt => BinOp::Lt,
-                    Rule::op_le => BinOp::Le,
-                    Rule::op_gt => BinOp::Gt,
-                    Rule::op_ge => BinOp::Ge,
-                    Rule::op_in => BinOp::In,
-                    Rule::op_add => BinOp::Add,
-                    Rule::op_sub => BinOp::Sub,
-                    Rule::op_mul => BinOp::Mul,
-                    Rule::op_div => BinOp::Div,
-                    r => unreachable!("pratt: infix {r:?}"),
-                };
-                let s = lhs.span.to(rhs.span);
-                Ok((
-                    Spanned::new(ExprKind::Binary(bop, Box::new(lhs), Box::new(rhs)), s),
-                    dl.max(dr) + 1,
-                ))
-            })
-            .parse(inner.into_iter())?;
-        if depth > MAX_EXPR_DEPTH {
-            return Err(Box::new(SyntaxError::ExpressionTooLong {
-                count: depth,
-                limit: MAX_EXPR_DEPTH,
-                src: (self.named)(),
-                span: span.into(),
-            }));
-        }
-        Ok(e)
-    }
-
-    fn primary(&self, p: Pair<Rule>) -> Res<(Expr, usize)> {
-        let span = self.span(&p);
-        let kind = match p.as_rule() {
-            Rule::paren => {
-                let inner = self.expr(p.into_inner().next().expect("paren expr"))?;
-                let d = depth_of(&inner);
-                return Ok((Spanned::new(inner.node, span), d));
-            }
-            Rule::list | Rule::call => {
-                let is_call = p.as_rule() == Rule::call;
-                let mut it = p.into_inner();
-                let name = if is_call {
-                    Some(self.ident(it.next().expect("callee")))
-                } else {
-                    None
-                };
-                let mut items = Vec::new();
-                let mut depth = 0;
-                for q in it {
-                    let e = self.expr(q)?;
-                    depth = depth.max(depth_of(&e));
-                    items.push(e);
-                }
-                let kind = match name {
-                    Some(n) => ExprKind::Call(n, items),
-                    None => ExprKind::List(items),
-                };
-                return Ok((Spanned::new(kind, span), depth + 1));
-            }
-            Rule::graded_coll => {
-                ExprKind::Graded(self.ident(p.into_inner().nth(1).expect("collection")))
-            }
-            Rule::path => ExprKind::Path(p.into_inner().map(|i| self.ident(i)).collect()),
-            Rule::date => ExprKind::Date(self.date(p)?.node),
-            Rule::percent | Rule::number => {
-                let percent = p.as_rule() == Rule::percent;
-                let text = p.as_str().trim_end_matches('%');
-                let (num, den) = decimal(text).ok_or_else(|| {
-                    self.bad(
-                        span,
-                        format!("the number {text} is too large or too precise"),
-                        "use at most 18 digits",
-                    )
-                })?;
-                ExprKind::Number {
-                    num,
-                    den: if percent { den * 100 } else { den },
-                    percent,
-                }
-            }
-            Rule::integer => ExprKind::Int(self.integer(p)?.node),
-            Rule::string => ExprKind::Text(self.string(p).node),
-            Rule::bool_true => ExprKind::Bool(true),
-            Rule::bool_false => ExprKind::Bool(false),
-            Rule::none_lit => ExprKind::None,
-            r => unreachable!("grammar: primary {r:?}"),
-        };
-        Ok((Spanned::new(kind, span), 1))
-    }
-}
-
-fn is_operator(rule: Rule) -> bool {
-    matches!(
-        rule,
-        Rule::op_or
-            | Rule::op_and
-            | Rule::op_not
-            | Rule::op_in
-            | Rule::op_le
-            | Rule::op_ge
-            | Rule::op_eq
-            | Rule::op_ne
-            | Rule::op_lt
-            | Rule::op_gt
-            | Rule::op_add
-            | Rule::op_sub
-            | Rule::op_mul
-            | Rule::op_div
-            | Rule::op_neg
-    )
-}
-
-/// Depth of an already built (and so already bounded) expression.
-fn depth_of(e: &Expr) -> usize {
-    match &e.node {
-        ExprKind::Unary(_, x) => depth_of(x) + 1,
-        ExprKind::Binary(_, a, b) => depth_of(a).max(depth_of(b)) + 1,
-        ExprKind::List(items) | ExprKind::Call(_, items) => {
-            items.iter().map(depth_of).max().unwrap_or(0) + 1
-        }
-        _ => 1,
     }
 }
 

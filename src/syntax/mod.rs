@@ -9,6 +9,7 @@ pub mod ast;
 mod build;
 mod depth;
 mod error;
+mod expr;
 
 use std::num::NonZeroUsize;
 use std::sync::Once;

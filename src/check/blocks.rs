@@ -1,0 +1,274 @@
+//! Grading blocks, quotas and the report layout: the rules themselves.
+
+use super::error::CheckError;
+use super::expr::{type_name, GradeAccess, Scope};
+use super::merge::{Merged, MergedBlock};
+use super::Compiler;
+use crate::program::*;
+use crate::syntax::ast::{self, ClauseBody, Grouping, QuotaMode, SubjectKind};
+use crate::value::Value;
+
+impl Compiler<'_> {
+    pub(super) fn subject_filter(
+        &mut self,
+        s: &ast::Subject,
+        reading: &str,
+    ) -> Option<Option<CExpr>> {
+        match &s.filter {
+            None => Some(None),
+            Some(f) => Some(Some(self.expect(
+                f,
+                &Scope::own(s.kind, reading),
+                Ty::Bool,
+                "`where` takes a condition",
+            )?)),
+        }
+    }
+
+    pub(super) fn blocks(&mut self, blocks: &[MergedBlock]) -> (Vec<Block>, Vec<ClauseInfo>) {
+        let mut out = Vec::new();
+        let mut clauses = Vec::new();
+        for b in blocks {
+            self.current = b.name.node.clone();
+            let index = out.len();
+            let filter = self.subject_filter(&b.target, &b.name.node).unwrap_or(None);
+            let scope = Scope::own(b.target.kind, &b.name.node);
+            let mut block = Block {
+                name: b.name.node.clone(),
+                kind: b.target.kind,
+                filter,
+                decisions: Vec::new(),
+                caps: Vec::new(),
+                span: b.name.span,
+            };
+            let mut decided_by: Option<String> = None;
+            for c in &b.clauses {
+                let (kind, label, when) = match &c.body {
+                    ClauseBody::NotGraded { reason, when } => (
+                        Some(ClauseKind::NotGraded(reason.node.clone())),
+                        None,
+                        Some(when),
+                    ),
+                    ClauseBody::Grade { grade, label, when } => (
+                        self.grade(grade).map(ClauseKind::Grade),
+                        label.as_ref(),
+                        Some(when),
+                    ),
+                    ClauseBody::Cap { grade, label, when } => (
+                        self.grade(grade).map(ClauseKind::Cap),
+                        label.as_ref(),
+                        Some(when),
+                    ),
+                    ClauseBody::Otherwise { grade, label } => (
+                        self.grade(grade).map(ClauseKind::Otherwise),
+                        label.as_ref(),
+                        None,
+                    ),
+                };
+                let when_c = when.and_then(|w| {
+                    self.expect(
+                        w,
+                        &scope,
+                        Ty::Bool,
+                        "a clause fires when its condition holds",
+                    )
+                });
+                let Some(kind) = kind else { continue };
+                if when.is_some() && when_c.is_none() {
+                    continue;
+                }
+                let is_cap = matches!(kind, ClauseKind::Cap(_));
+                if !is_cap {
+                    if let Some(by) = &decided_by {
+                        self.push(CheckError::Unreachable {
+                            name: c.name.node.clone(),
+                            by: by.clone(),
+                            src: self.sources.named(c.name.span.file),
+                            span: c.name.span.into(),
+                        });
+                    }
+                    let always = matches!(kind, ClauseKind::Otherwise(_))
+                        || matches!(when_c, Some(CExpr::Const(Value::Bool(true))));
+                    if always && decided_by.is_none() {
+                        decided_by = Some(c.name.node.clone());
+                    }
+                }
+                let id = clauses.len();
+                clauses.push(ClauseInfo {
+                    name: c.name.node.clone(),
+                    block: index,
+                    kind,
+                    label: label.map(|l| l.node.clone()),
+                    when: when_c,
+                    cite: c.cite.as_ref().map(|c| c.node.clone()),
+                    span: c.name.span,
+                });
+                if is_cap {
+                    block.caps.push(id);
+                } else {
+                    block.decisions.push(id);
+                }
+            }
+            let has_otherwise = block
+                .decisions
+                .iter()
+                .any(|&d| matches!(clauses[d].kind, ClauseKind::Otherwise(_)));
+            if !has_otherwise && decided_by.is_none() && !b.damaged {
+                let lowest = self
+                    .grade_index
+                    .iter()
+                    .max_by_key(|(_, i)| **i)
+                    .map(|(c, _)| c.clone())
+                    .unwrap_or_default();
+                self.push(CheckError::NoOtherwise {
+                    block: b.name.node.clone(),
+                    lowest,
+                    subject: b.target.kind.keyword(),
+                    src: self.sources.named(b.name.span.file),
+                    span: b.name.span.into(),
+                });
+            }
+            out.push(block);
+        }
+        (out, clauses)
+    }
+
+    pub(super) fn quota(&mut self, q: &ast::Quota) -> Option<QuotaInfo> {
+        self.current = q.name.node.clone();
+        let grade = self.grade(&q.grade);
+        let filter = self.subject_filter(&q.subject, &q.name.node);
+        let grouping = match &q.grouping {
+            Grouping::All(_) => Some(GroupingC::All),
+            Grouping::Parent(_) => Some(GroupingC::Parent),
+            Grouping::Ancestor(e) => self
+                .expect(
+                    e,
+                    &Scope::own(SubjectKind::Organisation, &q.name.node),
+                    Ty::Bool,
+                    "`ancestor where` takes a condition on the organisation",
+                )
+                .map(GroupingC::Ancestor),
+            Grouping::By(e) => self
+                .expr(e, &Scope::own(q.subject.kind, &q.name.node), None)
+                .map(|(c, _)| GroupingC::By(c)),
+        };
+        let scope = Scope::own(q.subject.kind, &q.name.node);
+        let ratio = self.expect(
+            &q.ratio,
+            &scope,
+            Ty::Percent,
+            "the cap is a share of the base, e.g. `20%` or `excellent_cap`",
+        );
+        let base = match self.expr(&q.base, &scope, Some(Ty::GradeSet)) {
+            Some((c, Ty::GradeSet)) => Some(c),
+            Some((CExpr::Const(Value::Grade(g)), Ty::Grade)) => {
+                Some(CExpr::Const(Value::GradeSet(1 << g)))
+            }
+            Some((_, t)) => {
+                let found = type_name(self, t);
+                self.push(CheckError::TypeMismatch {
+                    expected: "a set of grades".into(),
+                    found,
+                    help: "the base is the grades counted under the cap, e.g. `[HTTNV]` or `[HTXSNV, HTTNV]`".into(),
+                    src: self.sources.named(q.base.span.file),
+                    span: q.base.span.into(),
+                });
+                None
+            }
+            None => None,
+        };
+        let rounding = self.expect(
+            &q.rounding,
+            &scope,
+            Ty::Rounding,
+            "write `floor`, `ceil` or `nearest`, or a parameter holding one",
+        );
+        let mode = match &q.mode {
+            QuotaMode::Check => Some(QuotaModeC::Check),
+            QuotaMode::Enforce(keys) => {
+                let rank_scope = Scope {
+                    kind: Some(q.subject.kind),
+                    grade: GradeAccess::Allowed,
+                    nested: true,
+                };
+                let mut out = Vec::new();
+                for k in keys {
+                    let (c, t) = self.expr(&k.key, &rank_scope, None)?;
+                    if !matches!(
+                        t,
+                        Ty::Int
+                            | Ty::Number
+                            | Ty::Percent
+                            | Ty::Date
+                            | Ty::Enum(_)
+                            | Ty::Grade
+                            | Ty::Text
+                            | Ty::Bool
+                    ) {
+                        let found = type_name(self, t);
+                        self.push(CheckError::TypeMismatch {
+                            expected: "a value with an order".into(),
+                            found,
+                            help: "rank by numbers, dates, grades or enumeration values".into(),
+                            src: self.sources.named(k.key.span.file),
+                            span: k.key.span.into(),
+                        });
+                        return None;
+                    }
+                    out.push((c, k.descending));
+                }
+                Some(QuotaModeC::Enforce(out))
+            }
+        };
+        let grade = grade?;
+        if matches!(mode, Some(QuotaModeC::Enforce(_)))
+            && grade as usize + 1 >= self.grade_index.len()
+        {
+            self.push(CheckError::BadQuota {
+                name: q.name.node.clone(),
+                grade: q.grade.node.clone(),
+                src: self.sources.named(q.grade.span.file),
+                span: q.grade.span.into(),
+            });
+            return None;
+        }
+        Some(QuotaInfo {
+            name: q.name.node.clone(),
+            grade,
+            kind: q.subject.kind,
+            filter: filter?,
+            grouping: grouping?,
+            ratio: ratio?,
+            base: base?,
+            rounding: rounding?,
+            mode: mode?,
+            cite: q.cite.as_ref().map(|c| c.node.clone()),
+            span: q.name.span,
+        })
+    }
+
+    pub(super) fn report(&mut self, m: &Merged, blocks: &[Block]) -> Vec<ReportRowInfo> {
+        let Some(r) = &m.report else {
+            return blocks
+                .iter()
+                .map(|b| ReportRowInfo {
+                    label: b.name.clone(),
+                    kind: b.kind,
+                    filter: b.filter.clone(),
+                })
+                .collect();
+        };
+        r.rows
+            .iter()
+            .filter_map(|row| {
+                self.current = row.label.node.clone();
+                let filter = self.subject_filter(&row.subject, "report")?;
+                Some(ReportRowInfo {
+                    label: row.label.node.clone(),
+                    kind: row.subject.kind,
+                    filter,
+                })
+            })
+            .collect()
+    }
+}

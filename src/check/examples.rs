@@ -1,0 +1,239 @@
+//! Samples and tests: records written in the rules file, resolved to one
+//! value per schema field.
+
+use std::collections::HashMap;
+
+use super::error::CheckError;
+use super::expr::type_name;
+use super::suggest::did_you_mean;
+use super::Compiler;
+use crate::program::*;
+use crate::syntax::ast::{self, SubjectKind};
+use crate::value::Value;
+
+/// Samples by name: their kind and field values.
+pub(super) type Samples = HashMap<String, (SubjectKind, Vec<Value>)>;
+
+impl Compiler<'_> {
+    /// Resolves a record to one value per field: `like` first, then its own.
+    pub(super) fn record(&mut self, r: &ast::Record, samples: &Samples) -> Option<Vec<Value>> {
+        let schema = match r.kind {
+            SubjectKind::Member => self.member.clone(),
+            SubjectKind::Organisation => self.organisation.clone(),
+        };
+        let mut values: Vec<Value> = schema
+            .fields
+            .iter()
+            .map(|f| f.default.clone().unwrap_or(Value::None))
+            .collect();
+        if let Some(like) = &r.like {
+            match samples.get(&like.node) {
+                Some((k, v)) if *k == r.kind => values = v.clone(),
+                _ => {
+                    let names: Vec<&str> = samples
+                        .iter()
+                        .filter(|(_, (k, _))| *k == r.kind)
+                        .map(|(n, _)| n.as_str())
+                        .collect();
+                    let help = match did_you_mean(&like.node, names.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!(
+                            "declare it first: `sample {}: {} {{ … }}`",
+                            like.node,
+                            r.kind.keyword()
+                        ),
+                    };
+                    self.push(CheckError::UnknownName {
+                        what: "sample",
+                        name: like.node.clone(),
+                        help,
+                        src: self.sources.named(like.span.file),
+                        span: like.span.into(),
+                    });
+                    return None;
+                }
+            }
+        }
+        let mut ok = true;
+        for (name, e) in &r.fields {
+            let Some(slot) = schema.field(&name.node) else {
+                let names: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
+                let help = match did_you_mean(&name.node, names.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("a {} has the fields {}", r.kind.keyword(), names.join(", ")),
+                };
+                self.push(CheckError::UnknownName {
+                    what: "field",
+                    name: name.node.clone(),
+                    help,
+                    src: self.sources.named(name.span.file),
+                    span: name.span.into(),
+                });
+                ok = false;
+                continue;
+            };
+            let want = schema.fields[slot].ty;
+            if want == Ty::Org {
+                self.bad_call(
+                    name.span,
+                    "a test record cannot name an organisation".into(),
+                    "tests grade one record with the children given by grade".into(),
+                );
+                ok = false;
+                continue;
+            }
+            match self.constant(e, Some(want), "a test value") {
+                Some((v, t))
+                    if t == want
+                        || t == Ty::Null
+                        || (want == Ty::Number && t == Ty::Int)
+                        || (want == Ty::Percent && t == Ty::Number) =>
+                {
+                    values[slot] = v
+                }
+                Some((_, t)) => {
+                    let expected = type_name(self, want);
+                    let found = type_name(self, t);
+                    self.push(CheckError::TypeMismatch {
+                        expected,
+                        found,
+                        help: format!("`{}` is declared as {}", name.node, type_name(self, want)),
+                        src: self.sources.named(e.span.file),
+                        span: e.span.into(),
+                    });
+                    ok = false;
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some(values)
+    }
+
+    pub(super) fn samples(&mut self, samples: &[ast::Sample]) -> Samples {
+        let mut out = HashMap::new();
+        for s in samples {
+            if let Some(v) = self.record(&s.record, &out) {
+                out.insert(s.name.node.clone(), (s.record.kind, v));
+            }
+        }
+        out
+    }
+
+    pub(super) fn test(
+        &mut self,
+        t: &ast::Test,
+        samples: &Samples,
+        clauses: &[ClauseInfo],
+    ) -> Option<TestInfo> {
+        let record = self.record(&t.record, samples);
+        let mut children = Vec::new();
+        for c in &t.children {
+            let suborgs = match c.collection.node.as_str() {
+                "members" => false,
+                "suborgs" => true,
+                other => {
+                    self.push(CheckError::UnknownName {
+                        what: "collection",
+                        name: other.to_string(),
+                        help: "a test gives `members { … }` or `suborgs { … }`".into(),
+                        src: self.sources.named(c.collection.span.file),
+                        span: c.collection.span.into(),
+                    });
+                    continue;
+                }
+            };
+            if t.record.kind == SubjectKind::Member {
+                self.bad_call(
+                    c.collection.span,
+                    "a member has no children".into(),
+                    "give children only to an organisation".into(),
+                );
+                continue;
+            }
+            let kind = if suborgs {
+                SubjectKind::Organisation
+            } else {
+                SubjectKind::Member
+            };
+            for child in &c.counts {
+                let grade = match &child.grade {
+                    Some(code) => match self.grade(code) {
+                        Some(g) => Some(g),
+                        None => continue,
+                    },
+                    None => None,
+                };
+                let record = match &child.like {
+                    Some(name) => match samples.get(&name.node) {
+                        Some((k, v)) if *k == kind => Some(v.clone()),
+                        _ => {
+                            let names: Vec<&str> = samples
+                                .iter()
+                                .filter(|(_, (k, _))| *k == kind)
+                                .map(|(n, _)| n.as_str())
+                                .collect();
+                            let help = match did_you_mean(&name.node, names.iter().copied()) {
+                                Some(s) => format!("did you mean `{s}`?"),
+                                None => format!(
+                                    "declare it first: `sample {}: {} {{ … }}`",
+                                    name.node,
+                                    kind.keyword()
+                                ),
+                            };
+                            self.push(CheckError::UnknownName {
+                                what: "sample",
+                                name: name.node.clone(),
+                                help,
+                                src: self.sources.named(name.span.file),
+                                span: name.span.into(),
+                            });
+                            continue;
+                        }
+                    },
+                    None => None,
+                };
+                children.push(TestChild {
+                    suborg: suborgs,
+                    grade,
+                    count: child.count.node,
+                    record,
+                });
+            }
+        }
+        let expect = match &t.expect.grade {
+            Some(code) => Some(self.grade(code)?),
+            None => None,
+        };
+        let by = match &t.expect.by {
+            Some(name) => match clauses.iter().position(|c| c.name == name.node) {
+                Some(i) => Some(i),
+                None => {
+                    let help =
+                        match did_you_mean(&name.node, clauses.iter().map(|c| c.name.as_str())) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "`by` names the clause expected to decide".into(),
+                        };
+                    self.push(CheckError::UnknownName {
+                        what: "clause",
+                        name: name.node.clone(),
+                        help,
+                        src: self.sources.named(name.span.file),
+                        span: name.span.into(),
+                    });
+                    return None;
+                }
+            },
+            None => None,
+        };
+        Some(TestInfo {
+            name: t.name.node.clone(),
+            description: t.description.as_ref().map(|d| d.node.clone()),
+            kind: t.record.kind,
+            record: record?,
+            children,
+            expect,
+            by,
+            span: t.name.span,
+        })
+    }
+}
