@@ -21,6 +21,23 @@ fn text(b: &[u8]) -> String {
 
 const DATA: &str = "examples/yen-the-2021";
 
+/// `grade RULES --data DATA --format json EXTRA…`, parsed.
+fn grade_json(rules: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["grade", rules, "--data", DATA, "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = xeploai(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+fn findings(v: &serde_json::Value) -> &Vec<serde_json::Value> {
+    v["quota_findings"].as_array().expect("quota_findings")
+}
+
+fn no_breach(v: &serde_json::Value) -> bool {
+    findings(v).iter().all(|f| f["breach"] == false)
+}
+
 #[test]
 fn usage_errors_exit_2() {
     assert_eq!(xeploai(&[]).status.code(), Some(2));
@@ -71,16 +88,7 @@ fn check_reports_and_exits() {
 
 #[test]
 fn grade_json_has_the_documented_shape() {
-    let out = xeploai(&[
-        "grade",
-        "rules/2021.rules",
-        "--data",
-        DATA,
-        "--format",
-        "json",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let v = grade_json("rules/2021.rules", &[]);
     let rows: Vec<(String, u64, u64, Vec<u64>)> = v["summary"]
         .as_array()
         .expect("summary")
@@ -153,35 +161,13 @@ fn grade_json_has_the_documented_shape() {
 
 #[test]
 fn the_district_overlay_breaches_nothing() {
-    let out = xeploai(&[
-        "grade",
-        "rules/bac-giang/yen-the-2021.rules",
-        "--data",
-        DATA,
-        "--format",
-        "json",
-    ]);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert!(v["quota_findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .all(|f| f["breach"] == false));
+    let v = grade_json("rules/bac-giang/yen-the-2021.rules", &[]);
+    assert!(no_breach(&v));
 }
 
 #[test]
 fn set_overrides_a_parameter() {
-    let out = xeploai(&[
-        "grade",
-        "rules/2021.rules",
-        "--data",
-        DATA,
-        "--format",
-        "json",
-        "--set",
-        "excellent_cap=30%",
-    ]);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let v = grade_json("rules/2021.rules", &["--set", "excellent_cap=30%"]);
     let f = v["quota_findings"]
         .as_array()
         .expect("findings")
@@ -217,24 +203,16 @@ fn set_overrides_a_parameter() {
         "excellent_cap=many",
     ]);
     assert_eq!(wrong.status.code(), Some(2));
-    let base = xeploai(&[
-        "grade",
+    let v = grade_json(
         "rules/2021.rules",
-        "--data",
-        DATA,
-        "--format",
-        "json",
-        "--set",
-        "quota_base=HTXSNV,HTTNV",
-        "--set",
-        "quota_rounding=ceil",
-    ]);
-    let v: serde_json::Value = serde_json::from_slice(&base.stdout).expect("json");
-    assert!(v["quota_findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .all(|f| f["breach"] == false));
+        &[
+            "--set",
+            "quota_base=HTXSNV,HTTNV",
+            "--set",
+            "quota_rounding=ceil",
+        ],
+    );
+    assert!(no_breach(&v));
 }
 
 #[test]

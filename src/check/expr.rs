@@ -552,33 +552,24 @@ impl Compiler<'_> {
         what: &'static str,
     ) -> Option<(Value, Ty)> {
         let (c, ty) = self.expr(e, &Scope::constant(), hint)?;
-        match c {
-            CExpr::Const(v) => Some((v, ty)),
+        let value = match c {
+            CExpr::Const(v) => Some(v),
             CExpr::Neg(inner) => match *inner {
-                CExpr::Const(Value::Num(r)) => Some((
-                    Value::Num(Rat {
-                        num: -r.num,
-                        den: r.den,
-                    }),
-                    ty,
-                )),
-                _ => {
-                    self.push(CheckError::NotConstant {
-                        what,
-                        src: self.sources.named(e.span.file),
-                        span: e.span.into(),
-                    });
-                    None
-                }
+                CExpr::Const(Value::Num(r)) => Some(Value::Num(Rat {
+                    num: -r.num,
+                    den: r.den,
+                })),
+                _ => None,
             },
-            _ => {
-                self.push(CheckError::NotConstant {
-                    what,
-                    src: self.sources.named(e.span.file),
-                    span: e.span.into(),
-                });
-                None
-            }
+            _ => None,
+        };
+        if value.is_none() {
+            self.push(CheckError::NotConstant {
+                what,
+                src: self.sources.named(e.span.file),
+                span: e.span.into(),
+            });
         }
+        Some((value?, ty))
     }
 }

@@ -236,16 +236,8 @@ fn cmd_grade(
         Err(code) => return code,
     };
     let program = &checked.program;
-    let outcome = match crate::eval::grade(program, &dataset, &params) {
-        Ok(o) => o,
-        Err(e) => {
-            let _ = write!(
-                io.err,
-                "{}",
-                render(&miette::Report::new(e), io.color, io.width)
-            );
-            return 1;
-        }
+    let Some(outcome) = grade_or_report(program, &dataset, &params, io) else {
+        return 1;
     };
     let text = match format {
         Format::Table => crate::report::table(program, &dataset, &outcome, &params, numbers),
@@ -301,16 +293,8 @@ fn cmd_explain(rules: &Path, data: &Path, id: &str, set: &[(String, String)], io
         );
         return 1;
     };
-    let outcome = match crate::eval::grade(program, &dataset, &params) {
-        Ok(o) => o,
-        Err(e) => {
-            let _ = write!(
-                io.err,
-                "{}",
-                render(&miette::Report::new(e), io.color, io.width)
-            );
-            return 1;
-        }
+    let Some(outcome) = grade_or_report(program, &dataset, &params, io) else {
+        return 1;
     };
     let trail = crate::eval::explain(program, &dataset, &params, &outcome, kind, index);
     let _ = write!(
@@ -319,6 +303,26 @@ fn cmd_explain(rules: &Path, data: &Path, id: &str, set: &[(String, String)], io
         crate::report::explain_text(program, &dataset, &params, &trail)
     );
     0
+}
+
+/// Grades, or prints why grading stopped.
+fn grade_or_report(
+    program: &crate::program::Program,
+    dataset: &crate::data::Dataset,
+    params: &[crate::value::Value],
+    io: &mut Io,
+) -> Option<crate::eval::Outcome> {
+    match crate::eval::grade(program, dataset, params) {
+        Ok(o) => Some(o),
+        Err(e) => {
+            let _ = write!(
+                io.err,
+                "{}",
+                render(&miette::Report::new(e), io.color, io.width)
+            );
+            None
+        }
+    }
 }
 
 /// `*.rules` files under a folder, sorted, or the path itself.

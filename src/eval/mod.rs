@@ -58,6 +58,15 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// The final grades, as the rules read them.
+    pub fn grades(&self) -> Grades {
+        let of = |ds: &[Decision]| ds.iter().map(|d| d.grade.unwrap_or(u8::MAX)).collect();
+        Grades {
+            members: of(&self.members),
+            organisations: of(&self.organisations),
+        }
+    }
+
     pub fn decisions(&self, kind: SubjectKind) -> &[Decision] {
         match kind {
             SubjectKind::Member => &self.members,
@@ -110,30 +119,32 @@ pub fn grade(program: &Program, data: &Dataset, params: &[Value]) -> Result<Outc
     let member_blocks = blocks_for(program, data, params, &grades, SubjectKind::Member);
     let org_blocks = blocks_for(program, data, params, &grades, SubjectKind::Organisation);
 
+    let mut decide_one = |grades: &Grades, kind: SubjectKind, index: u32, block: u16| {
+        let env = Env {
+            program,
+            data,
+            params,
+            grades,
+        };
+        decide(
+            &env,
+            block,
+            At {
+                kind,
+                index,
+                top: true,
+            },
+            &mut memo,
+            &mut NoTrace,
+        )
+    };
     for (i, block) in member_blocks.iter().enumerate() {
-        if let Some(b) = block {
-            let env = Env {
-                program,
-                data,
-                params,
-                grades: &grades,
-            };
-            let d = decide(
-                &env,
-                *b,
-                At {
-                    kind: SubjectKind::Member,
-                    index: i as u32,
-                    top: true,
-                },
-                &mut memo,
-                &mut NoTrace,
-            );
+        if let Some(b) = *block {
+            let d = decide_one(&grades, SubjectKind::Member, i as u32, b);
             grades.members[i] = d.grade.unwrap_or(u8::MAX);
             members[i] = d;
         }
     }
-    let mut outcome_members = members;
     for (qi, q) in program
         .quotas
         .iter()
@@ -146,7 +157,7 @@ pub fn grade(program: &Program, data: &Dataset, params: &[Value]) -> Result<Outc
             data,
             params,
             &mut grades,
-            &mut outcome_members,
+            &mut members,
             qi,
             &subjects,
             None,
@@ -185,23 +196,7 @@ pub fn grade(program: &Program, data: &Dataset, params: &[Value]) -> Result<Outc
     for (h, level) in by_height.iter().enumerate() {
         for &o in level {
             if let Some(b) = org_blocks[o as usize] {
-                let env = Env {
-                    program,
-                    data,
-                    params,
-                    grades: &grades,
-                };
-                let d = decide(
-                    &env,
-                    b,
-                    At {
-                        kind: SubjectKind::Organisation,
-                        index: o,
-                        top: true,
-                    },
-                    &mut memo,
-                    &mut NoTrace,
-                );
+                let d = decide_one(&grades, SubjectKind::Organisation, o, b);
                 grades.organisations[o as usize] = d.grade.unwrap_or(u8::MAX);
                 organisations[o as usize] = d;
             }
@@ -228,7 +223,7 @@ pub fn grade(program: &Program, data: &Dataset, params: &[Value]) -> Result<Outc
         }
     }
     Ok(Outcome {
-        members: outcome_members,
+        members,
         organisations,
         findings,
     })

@@ -2,7 +2,7 @@
 //! the one that decided with the values it read and its citation, every
 //! cap, and the quota that lowered or flagged it.
 
-use super::expr::{At, Env, Grades, Memo, Readings};
+use super::expr::{At, Env, Memo, Readings};
 use super::quota::{GroupKeys, GroupRef, QuotaFinding};
 use super::{Decision, Outcome, QuotaAction};
 use crate::data::Dataset;
@@ -50,18 +50,7 @@ pub fn explain(
     kind: SubjectKind,
     index: u32,
 ) -> Trail {
-    let grades = Grades {
-        members: outcome
-            .members
-            .iter()
-            .map(|d| d.grade.unwrap_or(u8::MAX))
-            .collect(),
-        organisations: outcome
-            .organisations
-            .iter()
-            .map(|d| d.grade.unwrap_or(u8::MAX))
-            .collect(),
-    };
+    let grades = outcome.grades();
     let env = Env {
         program,
         data,

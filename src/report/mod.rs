@@ -12,7 +12,7 @@ pub use format::{pad_left, pad_right, NumberStyle};
 pub use json::{entities_csv, to_json, JsonEntity, JsonFinding, JsonReport, JsonSummaryRow};
 
 use crate::data::Dataset;
-use crate::eval::{At, Env, Grades, GroupRef, Memo, NoTrace, Outcome, QuotaFinding};
+use crate::eval::{At, Env, GroupRef, Memo, NoTrace, Outcome, QuotaFinding};
 use crate::program::{Program, QuotaModeC, Ty};
 use crate::syntax::ast::SubjectKind;
 use crate::value::Value;
@@ -48,18 +48,7 @@ pub struct Summary {
 /// Counts per reporting level. An entity is in scope when a grading block
 /// covers it; it is graded when it got a grade.
 pub fn summary(program: &Program, data: &Dataset, outcome: &Outcome, params: &[Value]) -> Summary {
-    let grades = Grades {
-        members: outcome
-            .members
-            .iter()
-            .map(|d| d.grade.unwrap_or(u8::MAX))
-            .collect(),
-        organisations: outcome
-            .organisations
-            .iter()
-            .map(|d| d.grade.unwrap_or(u8::MAX))
-            .collect(),
-    };
+    let grades = outcome.grades();
     let env = Env {
         program,
         data,
