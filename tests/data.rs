@@ -133,6 +133,8 @@ fn missing_files_and_non_utf8_cells() {
     let empty = scratch_dir("empty");
     let e = load_dir(&p, &empty).expect_err("no files");
     assert_eq!(e.0.len(), 2);
+    let e = load_dir(&p, &empty.join("not-there")).expect_err("no folder");
+    assert!(e.to_string().contains("not-there: no such folder"), "{e}");
     let dir = dataset_dir("latin1", ORGS, "");
     std::fs::write(
         dir.join("members.csv"),

@@ -5,6 +5,9 @@ use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Problem {
+    /// The data folder is not there.
+    #[error("no such folder; a dataset is a folder with organisations.csv and members.csv")]
+    NoFolder,
     /// Neither `NAME.csv` nor `NAME.json` is in the folder.
     #[error("no {stem}.csv or {stem}.json in the data folder")]
     MissingFile { stem: &'static str },

@@ -203,6 +203,15 @@ impl Dataset {
 /// Loads and validates the dataset in `dir` against the program's schemas.
 pub fn load_dir(program: &Program, dir: &Path) -> Result<Dataset, DataErrors> {
     let mut errors = Vec::new();
+    if !dir.is_dir() {
+        let file = dir.display().to_string();
+        return Err(DataErrors(vec![DataError {
+            file,
+            row: None,
+            column: None,
+            problem: Problem::NoFolder,
+        }]));
+    }
     let parsers = parse::Parsers::new(program);
     let raw_orgs = read::read_table(dir, "organisations", &mut errors);
     let raw_members = read::read_table(dir, "members", &mut errors);
