@@ -116,6 +116,22 @@ fn bench(name: &str, rules: &Path, dir: &Path, runs: usize) {
         ms(load + grade),
         ratio(load + grade)
     );
+
+    // The REPL after a change: check the changed rules, regrade, diff.
+    let mut session = xeploai::repl::Session::new();
+    session.start(Some(rules), Some(dir));
+    let _ = session.eval_line(":diff"); // the baseline is graded once
+    let (what_if, _) = best_of(runs, || {
+        let set = session.eval_line(":set excellent_cap 30%");
+        let diff = session.eval_line(":diff");
+        let _ = session.eval_line(":undo");
+        assert!(diff.out.contains("tối đa"), "{}{}", set.err, diff.err);
+    });
+    println!(
+        "  repl :set + :diff + :undo {:>7.1} ms   {:.2}×",
+        ms(what_if),
+        ratio(what_if)
+    );
 }
 
 fn main() {

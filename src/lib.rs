@@ -27,9 +27,11 @@
 pub mod check;
 pub mod cli;
 pub mod data;
+pub mod diff;
 pub mod eval;
 
 pub mod program;
+pub mod repl;
 pub mod report;
 
 pub mod source;

@@ -379,3 +379,61 @@ fn check_survives_hostile_files() {
         }
     }
 }
+
+#[test]
+fn repl_reads_piped_input() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xeploai"))
+        .args(["repl", "rules/2021.rules", "--data", DATA])
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b":grade\n:set excellent_cap 30%\n:diff\n:undo\n:diff\n:quit\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("606 (14,0%)  3.375 (77,8%)  320 (7,4%)  35 (0,8%)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("0 đối tượng đổi xếp loại."), "{stdout}");
+    assert!(
+        stdout.contains("[HU]: 8 HTXSNV / tối đa 6 — VƯỢT → 8 HTXSNV / tối đa 9 — không vượt"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.trim_end().ends_with(
+            "Không có khác biệt: không đối tượng nào đổi xếp loại, các giới hạn tỷ lệ không đổi."
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("xeploai>"), "no prompt when piped");
+    // A failing line makes a script exit 1.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xeploai"))
+        .args(["repl", "rules/2021.rules"])
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b":set nothing 1\n")
+        .expect("write");
+    assert_eq!(
+        child.wait_with_output().expect("wait").status.code(),
+        Some(1)
+    );
+}

@@ -73,10 +73,11 @@ impl Compiler<'_> {
                         "a clause fires when its condition holds",
                     )
                 });
-                let Some(kind) = kind else { continue };
-                if when.is_some() && when_c.is_none() {
+                let Some(kind) = kind.filter(|_| when.is_none() || when_c.is_some()) else {
+                    // Already reported; tests that name it need not say so again.
+                    self.broken.push(c.name.node.clone());
                     continue;
-                }
+                };
                 let is_cap = matches!(kind, ClauseKind::Cap(_));
                 if !is_cap {
                     if let Some(by) = &decided_by {

@@ -146,7 +146,11 @@ impl Compiler<'_> {
             grade: if graded_only {
                 GradeAccess::Allowed
             } else {
-                GradeAccess::NeedsGraded(static_name)
+                if self.lenient {
+                    GradeAccess::Allowed
+                } else {
+                    GradeAccess::NeedsGraded(static_name)
+                }
             },
             nested: true,
         };

@@ -30,7 +30,34 @@ impl<'a> Compiler<'a> {
             reads_child_grades: Vec::new(),
             grade_reads_up: Vec::new(),
             grade_reads_own: Vec::new(),
+            lenient: false,
+            broken: Vec::new(),
         }
+    }
+
+    /// Takes the names and schemas of a checked program, to compile more
+    /// expressions against it.
+    pub(super) fn adopt(&mut self, p: &Program) {
+        self.grade_index = p
+            .grades
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.code.clone(), i as u8))
+            .collect();
+        self.enums = p.enums.clone();
+        for (e, info) in p.enums.iter().enumerate() {
+            for (v, (name, _)) in info.variants.iter().enumerate() {
+                self.variants
+                    .entry(name.clone())
+                    .or_default()
+                    .push((e as u16, v as u16));
+            }
+        }
+        self.member = p.member.clone();
+        self.organisation = p.organisation.clone();
+        self.params = p.params.clone();
+        self.review_date = p.header.review_date;
+        self.memo_slots = p.memo_slots;
     }
 
     fn file_start(&self, m: &Merged) -> Span {
@@ -59,7 +86,7 @@ impl<'a> Compiler<'a> {
         let tests = m
             .tests
             .iter()
-            .filter_map(|t| self.test(t, &samples, &clauses))
+            .filter_map(|t| self.test(t, &samples, &clauses, m.last_file, &m.removed))
             .collect();
         self.grade_order_problems();
         let mut grades: Vec<(String, u8)> = self

@@ -234,6 +234,22 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// An inherited test that expects a clause an overlay removed.
+    #[error("test `{test}` is left out: clause `{clause}` was removed")]
+    #[diagnostic(
+        code(xeploai::check::stale_test),
+        severity(Warning),
+        help("replace the test in the overlay if the case still matters, or remove it")
+    )]
+    StaleTest {
+        test: String,
+        clause: String,
+        #[source_code]
+        src: Src,
+        #[label("no longer declared")]
+        span: SourceSpan,
+    },
+
     /// An enforced quota on a grade that cannot be lowered.
     #[error("quota `{name}` cannot enforce on {grade}, the lowest grade")]
     #[diagnostic(
@@ -254,6 +270,9 @@ pub enum CheckError {
 
 impl CheckError {
     pub fn is_warning(&self) -> bool {
-        matches!(self, CheckError::Unreachable { .. })
+        matches!(
+            self,
+            CheckError::Unreachable { .. } | CheckError::StaleTest { .. }
+        )
     }
 }

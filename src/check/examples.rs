@@ -124,6 +124,8 @@ impl Compiler<'_> {
         t: &ast::Test,
         samples: &Samples,
         clauses: &[ClauseInfo],
+        last_file: Option<crate::source::FileId>,
+        removed: &[String],
     ) -> Option<TestInfo> {
         let record = self.record(&t.record, samples);
         let mut children = Vec::new();
@@ -207,6 +209,18 @@ impl Compiler<'_> {
         let by = match &t.expect.by {
             Some(name) => match clauses.iter().position(|c| c.name == name.node) {
                 Some(i) => Some(i),
+                None if self.broken.contains(&name.node) => return None,
+                // An inherited test of a clause the overlay removed no
+                // longer applies: say so, and leave it out.
+                None if Some(t.name.span.file) != last_file && removed.contains(&name.node) => {
+                    self.push(CheckError::StaleTest {
+                        test: t.name.node.clone(),
+                        clause: name.node.clone(),
+                        src: self.sources.named(name.span.file),
+                        span: name.span.into(),
+                    });
+                    return None;
+                }
                 None => {
                     let help =
                         match did_you_mean(&name.node, clauses.iter().map(|c| c.name.as_str())) {

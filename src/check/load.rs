@@ -69,6 +69,43 @@ pub(super) fn load_text(
     .then_some(chain)
 }
 
+/// Loads `base` and what it extends, then each layer on top in order, as
+/// if each extended the one before: the REPL's changes, one per layer.
+pub(super) fn load_layers(
+    base: &Path,
+    layers: &[(String, String)],
+    sources: &mut SourceMap,
+    problems: &mut Vec<Report>,
+) -> Option<Chain> {
+    let mut chain = load_chain(base, sources, problems)?;
+    let dir = base.parent().unwrap_or(Path::new("."));
+    for (name, text) in layers {
+        let id = sources.add(&dir.join(name), name.clone(), crate::source::nfc(text));
+        match syntax::parse(sources, id) {
+            Ok(file) => {
+                if let Some(e) = file.decls.iter().find_map(|d| match d {
+                    ast::Decl::Extends(p) => Some(p.span),
+                    _ => None,
+                }) {
+                    problems.push(Report::new(CheckError::Misplaced {
+                        what: "`extends` in a change".into(),
+                        help: "a change already builds on the loaded rules; use `:load` to start from another file".into(),
+                        src: sources.named(id),
+                        span: e.into(),
+                    }));
+                    return None;
+                }
+                chain.push((id, file));
+            }
+            Err(e) => {
+                problems.push(Report::new(*e));
+                return None;
+            }
+        }
+    }
+    Some(chain)
+}
+
 fn load_bytes(
     path: &Path,
     name: String,

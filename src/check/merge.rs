@@ -28,7 +28,11 @@ pub(super) struct Merged {
     pub report: Option<Report_>,
     pub samples: Vec<Sample>,
     pub tests: Vec<Test>,
+    /// Names an overlay removed.
+    pub removed: Vec<String>,
     pub first_file: Option<FileId>,
+    /// The file being checked (the last of the chain).
+    pub last_file: Option<FileId>,
 }
 
 pub(super) type Report_ = crate::syntax::ast::Report;
@@ -86,6 +90,7 @@ pub(super) fn merge(chain: Chain, sources: &SourceMap, problems: &mut Vec<Report
         examples: HashMap::new(),
     };
     m.out.first_file = chain.first().map(|(id, _)| *id);
+    m.out.last_file = chain.last().map(|(id, _)| *id);
     for (index, (file, ast)) in chain.into_iter().enumerate() {
         let overlay = index > 0;
         for decl in ast.decls {
@@ -389,6 +394,7 @@ impl Merger<'_> {
             return;
         };
         self.space(kind).remove(&name.node);
+        self.out.removed.push(name.node.clone());
         let n = &name.node;
         match kind {
             Kind::Param => self.out.params.retain(|p| &p.name.node != n),
@@ -476,6 +482,7 @@ impl Merger<'_> {
                         Some(p) => {
                             self.out.blocks[index].clauses.remove(p);
                             self.names.remove(&name.node);
+                            self.out.removed.push(name.node.clone());
                         }
                         None => self.unknown(&name, Kind::Clause, "in this block"),
                     }

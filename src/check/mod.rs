@@ -65,6 +65,17 @@ pub fn check_file(path: &Path) -> Result<Checked, Rejected> {
     }
 }
 
+/// Checks `base` with layers of changes on top, each as an overlay of
+/// the one before (what the REPL builds).
+pub fn check_layers(base: &Path, layers: &[(String, String)]) -> Result<Checked, Rejected> {
+    let mut sources = SourceMap::default();
+    let mut problems = Vec::new();
+    match load::load_layers(base, layers, &mut sources, &mut problems) {
+        Some(chain) => finish(chain, sources, problems),
+        None => Err(Rejected { problems, sources }),
+    }
+}
+
 /// Checks rules given as text; `extends` paths are relative to `dir`.
 pub fn check_text(name: &str, dir: &Path, text: &str) -> Result<Checked, Rejected> {
     let mut sources = SourceMap::default();
@@ -119,4 +130,56 @@ pub(crate) struct Compiler<'a> {
     grade_reads_up: Vec<(String, String, Span)>,
     /// (reader, span): an entity's rules reading its own grade.
     grade_reads_own: Vec<(String, Span)>,
+    /// Queries (REPL expressions) may read `grade` over all children: the
+    /// not graded simply have none.
+    lenient: bool,
+    /// Clauses that failed to compile (their problems are reported).
+    broken: Vec<String>,
+}
+
+/// An expression compiled against a checked program, to evaluate over a
+/// dataset (the REPL's queries).
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub expr: CExpr,
+    pub ty: Ty,
+    /// Memo slots the evaluation needs (the program's and the query's).
+    pub memo_slots: usize,
+}
+
+/// Compiles `text` as an expression over an organisation (or, with the
+/// evaluator's whole-dataset scope, over everything).
+pub fn compile_query(program: &Program, name: &str, text: &str) -> Result<Query, Rejected> {
+    let mut sources = program.sources.clone();
+    let id = sources.add(Path::new(name), name.to_string(), crate::source::nfc(text));
+    let parsed = match crate::syntax::parse_expr(&sources, id) {
+        Ok(e) => e,
+        Err(e) => {
+            return Err(Rejected {
+                problems: vec![Report::new(*e)],
+                sources,
+            })
+        }
+    };
+    let mut problems = Vec::new();
+    let compiled = {
+        let mut c = Compiler::new(&sources, &mut problems);
+        c.adopt(program);
+        c.lenient = true;
+        let scope = expr::Scope {
+            kind: Some(SubjectKind::Organisation),
+            grade: expr::GradeAccess::Allowed,
+            nested: false,
+        };
+        c.expr(&parsed, &scope, None)
+            .map(|(e, ty)| (e, ty, c.memo_slots))
+    };
+    match compiled {
+        Some((expr, ty, memo_slots)) if problems.is_empty() => Ok(Query {
+            expr,
+            ty,
+            memo_slots,
+        }),
+        _ => Err(Rejected { problems, sources }),
+    }
 }

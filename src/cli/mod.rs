@@ -84,6 +84,17 @@ pub enum Command {
         #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
         set: Vec<(String, String)>,
     },
+    /// What-if session: change rules, see who would be graded differently.
+    #[command(
+        after_help = "Example:\n  xeploai repl rules/2021.rules --data examples/yen-the-2021\n\nType :help inside for the commands. From a pipe, lines are read without prompts."
+    )]
+    Repl {
+        /// The rules file to start from.
+        rules: Option<PathBuf>,
+        /// The dataset folder.
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
     /// Run the tests written in rules files (files or folders of them).
     #[command(after_help = "Example:\n  xeploai test rules/")]
     Test {
@@ -140,6 +151,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
             set,
         } => cmd_explain(&rules, &data, &id, &set, io),
         Command::Test { rules } => cmd_test(&rules, io),
+        Command::Repl { rules, data } => cmd_repl(rules.as_deref(), data.as_deref(), io),
     }
 }
 
@@ -323,6 +335,20 @@ fn grade_or_report(
             None
         }
     }
+}
+
+fn cmd_repl(rules: Option<&Path>, data: Option<&Path>, io: &mut Io) -> i32 {
+    let mut session = crate::repl::Session::new();
+    session.color = io.color;
+    session.width = io.width;
+    let reply = session.start(rules, data);
+    let _ = write!(io.out, "{}", reply.out);
+    let _ = write!(io.err, "{}", reply.err);
+    if reply.status == crate::repl::Status::Failed {
+        return 1;
+    }
+    let _ = io.out.flush();
+    crate::repl::terminal::run(session)
 }
 
 /// `*.rules` files under a folder, sorted, or the path itself.

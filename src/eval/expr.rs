@@ -57,6 +57,10 @@ pub struct Env<'a> {
     pub grades: &'a Grades,
 }
 
+/// The index that stands for the whole dataset: a query over `members`
+/// there counts every member, over `suborgs` every organisation.
+pub const WHOLE: u32 = u32::MAX;
+
 /// The entity an expression is evaluated for.
 #[derive(Clone, Copy)]
 pub struct At {
@@ -77,6 +81,7 @@ impl Env<'_> {
     pub fn eval<T: Tracer>(&self, e: &CExpr, at: At, memo: &mut Memo, t: &mut T) -> Value {
         match e {
             CExpr::Const(v) => v.clone(),
+            CExpr::Field(_) if at.index == WHOLE => Value::None,
             CExpr::Field(slot) => {
                 let v = self.data.table(at.kind).columns[*slot as usize].get(at.index as usize);
                 if T::ON && at.top {
@@ -93,6 +98,7 @@ impl Env<'_> {
                 }
                 v
             }
+            CExpr::Grade if at.index == WHOLE => Value::None,
             CExpr::Grade => match self.grades.of(at.kind, at.index) {
                 Some(g) => Value::Grade(g),
                 None => Value::None,
@@ -331,6 +337,21 @@ impl Env<'_> {
             }
         };
         match agg.coll {
+            // The whole dataset: every member, every organisation.
+            Collection::Members | Collection::AllMembers if at.index == WHOLE => {
+                for m in 0..d.members.len() as u32 {
+                    if !visit(m) {
+                        break;
+                    }
+                }
+            }
+            Collection::Suborgs if at.index == WHOLE => {
+                for o in 0..d.organisations.len() as u32 {
+                    if !visit(o) {
+                        break;
+                    }
+                }
+            }
             Collection::Members => {
                 for &m in d.org_members.of(at.index) {
                     if !visit(m) {

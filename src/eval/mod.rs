@@ -11,7 +11,7 @@ mod quota;
 mod tests;
 mod trail;
 
-pub use expr::{compare, equal, At, Env, Grades, Memo, NoTrace, Readings, Tracer};
+pub use expr::{compare, equal, At, Env, Grades, Memo, NoTrace, Readings, Tracer, WHOLE};
 pub use quota::{GroupRef, QuotaFinding};
 pub use tests::{run_tests, TestOutcome};
 pub use trail::{explain, Step, Trail};

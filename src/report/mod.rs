@@ -48,6 +48,39 @@ pub struct Summary {
 /// Counts per reporting level. An entity is in scope when a grading block
 /// covers it; it is graded when it got a grade.
 pub fn summary(program: &Program, data: &Dataset, outcome: &Outcome, params: &[Value]) -> Summary {
+    let rows = program
+        .report
+        .iter()
+        .zip(row_members(program, data, outcome, params))
+        .map(|(r, members)| {
+            let mut row = SummaryRow {
+                label: r.label.clone(),
+                kind: r.kind,
+                in_scope: 0,
+                graded: 0,
+                counts: vec![0; program.grades.len()],
+            };
+            for i in members {
+                row.in_scope += 1;
+                if let Some(g) = outcome.decisions(r.kind)[i as usize].grade {
+                    row.graded += 1;
+                    row.counts[g as usize] += 1;
+                }
+            }
+            row
+        })
+        .collect();
+    Summary { rows }
+}
+
+/// The entities in scope of each report row: covered by a grading block
+/// and matching the row's filter.
+pub fn row_members(
+    program: &Program,
+    data: &Dataset,
+    outcome: &Outcome,
+    params: &[Value],
+) -> Vec<Vec<u32>> {
     let grades = outcome.grades();
     let env = Env {
         program,
@@ -56,17 +89,11 @@ pub fn summary(program: &Program, data: &Dataset, outcome: &Outcome, params: &[V
         grades: &grades,
     };
     let mut memo: Memo = vec![None; program.memo_slots];
-    let rows = program
+    program
         .report
         .iter()
         .map(|r| {
-            let mut row = SummaryRow {
-                label: r.label.clone(),
-                kind: r.kind,
-                in_scope: 0,
-                graded: 0,
-                counts: vec![0; program.grades.len()],
-            };
+            let mut members = Vec::new();
             for (i, d) in outcome.decisions(r.kind).iter().enumerate() {
                 if d.block.is_none() {
                     continue;
@@ -86,16 +113,11 @@ pub fn summary(program: &Program, data: &Dataset, outcome: &Outcome, params: &[V
                         continue;
                     }
                 }
-                row.in_scope += 1;
-                if let Some(g) = d.grade {
-                    row.graded += 1;
-                    row.counts[g as usize] += 1;
-                }
+                members.push(i as u32);
             }
-            row
+            members
         })
-        .collect();
-    Summary { rows }
+        .collect()
 }
 
 /// A quota group as people name it: the organisation's name and id.

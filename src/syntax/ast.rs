@@ -8,6 +8,8 @@ pub type Ident = Spanned<String>;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct File {
     pub decls: Vec<Decl>,
+    /// The whole text of each declaration, in step with `decls`.
+    pub spans: Vec<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

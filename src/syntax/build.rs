@@ -25,13 +25,15 @@ pub(super) fn file(mut pairs: Pairs<Rule>, file: FileId, named: Named) -> Res<Fi
     let b = Builder { file, named };
     let root = pairs.next().expect("grammar: file");
     let mut decls = Vec::new();
+    let mut spans = Vec::new();
     for p in root.into_inner() {
         if p.as_rule() == Rule::EOI {
             break;
         }
+        spans.push(b.span(&p));
         decls.push(b.decl(p)?);
     }
-    Ok(File { decls })
+    Ok(File { decls, spans })
 }
 
 pub(super) fn lone_expr(mut pairs: Pairs<Rule>, file: FileId, named: Named) -> Res<Expr> {

@@ -1,0 +1,343 @@
+//! Outcome against outcome: who changes grade between two rule sets (or
+//! two parameter settings) on one dataset, the from→to matrix per level,
+//! the clause that decided before and after, and the quota findings that
+//! changed. Used by the REPL's `:diff`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::data::Dataset;
+use crate::eval::{Decision, GroupRef, Outcome, QuotaFinding};
+use crate::program::Program;
+use crate::report::{group_label, row_members, NumberStyle};
+use crate::syntax::ast::SubjectKind;
+use crate::value::Value;
+
+/// One side of a comparison: rules, their parameters, and what they gave.
+pub struct Side<'a> {
+    pub program: &'a Program,
+    pub params: &'a [Value],
+    pub outcome: &'a Outcome,
+}
+
+/// The grades of one reporting level before and after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelDiff {
+    pub label: String,
+    pub in_scope: u64,
+    pub changed: u64,
+    /// `matrix[from][to]`; the last row and column are "not graded".
+    pub matrix: Vec<Vec<u64>>,
+}
+
+/// An entity whose grade changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityChange {
+    pub kind: SubjectKind,
+    pub index: u32,
+    pub before: Option<u8>,
+    pub after: Option<u8>,
+    /// What decided, in words: the clause, caps that held, a quota.
+    pub why_before: String,
+    pub why_after: String,
+}
+
+/// A quota group whose numbers changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingChange {
+    pub quota: String,
+    pub group: GroupRef,
+    pub before: Option<QuotaFinding>,
+    pub after: Option<QuotaFinding>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diff {
+    pub levels: Vec<LevelDiff>,
+    pub changes: Vec<EntityChange>,
+    pub findings: Vec<FindingChange>,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty() && self.findings.is_empty()
+    }
+}
+
+/// The deciding clause, the caps that held and a quota, by name.
+pub fn why(program: &Program, d: &Decision) -> String {
+    if d.block.is_none() {
+        return "ngoài phạm vi".into();
+    }
+    let mut parts: Vec<String> = d
+        .clause
+        .iter()
+        .map(|&c| program.clauses[c as usize].name.clone())
+        .collect();
+    parts.extend(
+        d.caps
+            .iter()
+            .map(|&c| format!("tối đa: {}", program.clauses[c as usize].name)),
+    );
+    if let Some(q) = d.quota {
+        parts.push(format!("quota: {}", program.quotas[q.quota as usize].name));
+    }
+    parts.join(", ")
+}
+
+/// Compares two outcomes of one dataset. Levels follow the report rows of
+/// the `after` rules.
+pub fn compare(data: &Dataset, before: &Side, after: &Side) -> Diff {
+    let grades = after.program.grades.len();
+    let slot = |g: Option<u8>| g.map(|g| g as usize).unwrap_or(grades);
+    let mut changes = Vec::new();
+    for kind in [SubjectKind::Organisation, SubjectKind::Member] {
+        let (b, a) = (
+            before.outcome.decisions(kind),
+            after.outcome.decisions(kind),
+        );
+        for (i, (db, da)) in b.iter().zip(a).enumerate() {
+            if db.grade != da.grade {
+                changes.push(EntityChange {
+                    kind,
+                    index: i as u32,
+                    before: db.grade,
+                    after: da.grade,
+                    why_before: why(before.program, db),
+                    why_after: why(after.program, da),
+                });
+            }
+        }
+    }
+    let levels = after
+        .program
+        .report
+        .iter()
+        .zip(row_members(
+            after.program,
+            data,
+            after.outcome,
+            after.params,
+        ))
+        .map(|(row, members)| {
+            let mut matrix = vec![vec![0u64; grades + 1]; grades + 1];
+            let mut changed = 0;
+            let (b, a) = (
+                before.outcome.decisions(row.kind),
+                after.outcome.decisions(row.kind),
+            );
+            for &i in &members {
+                let (gb, ga) = (b[i as usize].grade, a[i as usize].grade);
+                matrix[slot(gb)][slot(ga)] += 1;
+                changed += u64::from(gb != ga);
+            }
+            LevelDiff {
+                label: row.label.clone(),
+                in_scope: members.len() as u64,
+                changed,
+                matrix,
+            }
+        })
+        .collect();
+    Diff {
+        levels,
+        changes,
+        findings: finding_changes(before, after),
+    }
+}
+
+fn finding_changes(before: &Side, after: &Side) -> Vec<FindingChange> {
+    type Key = (String, GroupRef);
+    let mut map: BTreeMap<Key, (Option<QuotaFinding>, Option<QuotaFinding>)> = BTreeMap::new();
+    for f in &before.outcome.findings {
+        map.entry((before.program.quotas[f.quota].name.clone(), f.group.clone()))
+            .or_default()
+            .0 = Some(f.clone());
+    }
+    for f in &after.outcome.findings {
+        map.entry((after.program.quotas[f.quota].name.clone(), f.group.clone()))
+            .or_default()
+            .1 = Some(f.clone());
+    }
+    let numbers = |f: &Option<QuotaFinding>| {
+        f.as_ref()
+            .map(|f| (f.base_count, f.cap, f.count, f.breach, f.lowered, f.grade))
+    };
+    map.into_iter()
+        .filter(|(_, (b, a))| numbers(b) != numbers(a))
+        .map(|((quota, group), (before, after))| FindingChange {
+            quota,
+            group,
+            before,
+            after,
+        })
+        .collect()
+}
+
+/// The diff in words, as the REPL and `xeploai diff` print it; at most
+/// `limit` changed entities are listed.
+pub fn text(
+    program: &Program,
+    data: &Dataset,
+    diff: &Diff,
+    limit: usize,
+    style: NumberStyle,
+) -> String {
+    let mut out = String::new();
+    if diff.is_empty() {
+        let _ = writeln!(
+            out,
+            "Không có khác biệt: không đối tượng nào đổi xếp loại, các giới hạn tỷ lệ không đổi."
+        );
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "{} đối tượng đổi xếp loại.",
+        style.int(diff.changes.len() as u64)
+    );
+    let mut names: Vec<String> = program.grades.iter().map(|g| g.code.clone()).collect();
+    names.push("KXL".into());
+    for level in &diff.levels {
+        let _ = writeln!(
+            out,
+            "  {}: {}/{} đổi",
+            level.label,
+            style.int(level.changed),
+            style.int(level.in_scope)
+        );
+        if level.changed == 0 {
+            continue;
+        }
+        let w = names.iter().map(|n| n.len()).max().unwrap_or(4).max(6);
+        let mut head = format!("    {:<w$}", "từ \\ sang", w = w + 4);
+        for n in &names {
+            head.push_str(&format!(" {n:>w$}"));
+        }
+        let _ = writeln!(out, "{head}");
+        for (from, row) in level.matrix.iter().enumerate() {
+            if row.iter().sum::<u64>() == 0 {
+                continue;
+            }
+            let mut line = format!("    {:<w$}", names[from], w = w + 4);
+            for (to, &n) in row.iter().enumerate() {
+                let cell = if n == 0 {
+                    ".".to_string()
+                } else if from == to {
+                    format!("({})", style.int(n))
+                } else {
+                    style.int(n)
+                };
+                line.push_str(&format!(" {cell:>w$}"));
+            }
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    if !diff.changes.is_empty() {
+        let _ = writeln!(out, "Đối tượng đổi xếp loại:");
+        let grade = |g: Option<u8>| {
+            g.map(|g| program.grade_code(g).to_string())
+                .unwrap_or_else(|| "KXL".into())
+        };
+        for c in diff.changes.iter().take(limit) {
+            let _ = writeln!(
+                out,
+                "  {} {}: {} → {}   ({} → {})",
+                data.id(program, c.kind, c.index),
+                data.name(program, c.kind, c.index),
+                grade(c.before),
+                grade(c.after),
+                c.why_before,
+                c.why_after
+            );
+        }
+        if diff.changes.len() > limit {
+            let _ = writeln!(
+                out,
+                "  … và {} đối tượng khác",
+                style.int((diff.changes.len() - limit) as u64)
+            );
+        }
+    }
+    if !diff.findings.is_empty() {
+        let breaches = |pick: fn(&FindingChange) -> &Option<QuotaFinding>| {
+            diff.findings
+                .iter()
+                .filter(|f| pick(f).as_ref().is_some_and(|q| q.breach))
+                .count()
+        };
+        let _ = writeln!(
+            out,
+            "Giới hạn tỷ lệ: {} nhóm đổi số liệu; nhóm vượt trong số đó: {} → {}",
+            style.int(diff.findings.len() as u64),
+            style.int(breaches(|f| &f.before) as u64),
+            style.int(breaches(|f| &f.after) as u64)
+        );
+        // Groups whose verdict or count changed, one by one; groups where
+        // only the cap moved, counted per quota.
+        let verdict = |f: &Option<QuotaFinding>| f.as_ref().map(|q| (q.breach, q.count, q.lowered));
+        let mut quiet: BTreeMap<&str, usize> = BTreeMap::new();
+        // A quota only one side has: (groups, breached, lowered) per side.
+        let mut one_sided: BTreeMap<(&str, bool), (u64, u64, u64)> = BTreeMap::new();
+        for f in &diff.findings {
+            if let (None, Some(q)) | (Some(q), None) = (&f.before, &f.after) {
+                let e = one_sided
+                    .entry((f.quota.as_str(), f.before.is_none()))
+                    .or_default();
+                e.0 += 1;
+                e.1 += u64::from(q.breach);
+                e.2 += u64::from(q.lowered);
+                continue;
+            }
+            if verdict(&f.before) == verdict(&f.after) {
+                *quiet.entry(f.quota.as_str()).or_default() += 1;
+                continue;
+            }
+            let (name, id) = group_label(program, data, &f.group);
+            let id = id.map(|i| format!(" [{i}]")).unwrap_or_default();
+            let show = |f: &Option<QuotaFinding>| match f {
+                Some(f) => format!(
+                    "{} {} / tối đa {}{}",
+                    f.count,
+                    program.grade_code(f.grade),
+                    f.cap,
+                    if f.breach {
+                        " — VƯỢT"
+                    } else {
+                        " — không vượt"
+                    }
+                ),
+                None => "không có".into(),
+            };
+            let _ = writeln!(
+                out,
+                "  {} — {name}{id}: {} → {}",
+                f.quota,
+                show(&f.before),
+                show(&f.after)
+            );
+        }
+        for ((quota, added), (groups, breached, lowered)) in one_sided {
+            let what = if added { "mới" } else { "bỏ" };
+            let lowered = if lowered > 0 {
+                format!(", hạ bậc {}", style.int(lowered))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "  {quota}: {what} — {} nhóm, {} vượt{lowered}",
+                style.int(groups),
+                style.int(breached)
+            );
+        }
+        for (quota, n) in quiet {
+            let _ = writeln!(
+                out,
+                "  {quota}: {} nhóm khác chỉ đổi mức tối đa, vẫn như cũ về vượt / không vượt",
+                style.int(n as u64)
+            );
+        }
+    }
+    out
+}
