@@ -261,6 +261,8 @@ pub enum CExpr {
     /// An aggregate; top-level ones are computed once per organisation.
     Agg(Box<Aggregate>, Option<u16>),
     Call(Func, Vec<CExpr>),
+    /// `if c then a else b`
+    If(Box<CExpr>, Box<CExpr>, Box<CExpr>),
     /// A derived value (`let`), inlined where it is used; the wrapper only
     /// names it in explanations.
     Let(SubjectKind, u16, Box<CExpr>),

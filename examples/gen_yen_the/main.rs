@@ -148,10 +148,19 @@ fn district(
             founded: date(rng, 1950, 2005),
             key_level,
             other_level,
-            targets: if g.grade == Grade::Pass {
-                70 + rng.below(20) as u32
-            } else {
-                95 + rng.below(6) as u32
+            // Most units finish every task (a pass unit finishes them late);
+            // the main stream draws either way, so nothing else shifts.
+            targets: {
+                let short = if g.grade == Grade::Pass {
+                    70 + rng.below(20)
+                } else {
+                    95 + rng.below(6)
+                } as u32;
+                if draw(orgs.len(), 9, 12) == 0 {
+                    short
+                } else {
+                    100
+                }
             },
             peers,
             disciplined: g.grade == Grade::Pass && !g.committee,
@@ -212,7 +221,14 @@ fn district(
                 founded: String::new(),
                 key_level: "",
                 other_level: "",
-                targets: 90 + rng.below(11) as u32,
+                targets: {
+                    let short = 90 + rng.below(11) as u32;
+                    if draw(orgs.len(), 9, 12) == 0 {
+                        short
+                    } else {
+                        100
+                    }
+                },
                 peers: "",
                 disciplined: false,
                 self_detected: false,
@@ -358,9 +374,14 @@ fn write_members(
             row.tasks = if matches!(g, Grade::Excellent) {
                 "100%".into()
             } else {
-                format!("{}%", 85 + rng.below(16))
+                // Most finish every task; one in twenty falls short. (The
+                // main stream draws either way, so nothing else shifts.)
+                let short = 85 + rng.below(16);
+                let full = draw(n, 8, 20) != 0;
+                format!("{}%", if full { 100 } else { short })
             };
         }
+        let later = later_fields(g, &row, n);
         w.write_record([
             row.id.as_str(),
             &row.name,
@@ -376,6 +397,13 @@ fn write_members(
             row.degraded,
             row.disciplined,
             &row.sick,
+            &later[0],
+            &later[1],
+            &later[2],
+            &later[3],
+            &later[4],
+            &later[5],
+            &later[6],
         ])?;
     }
     Ok(())
@@ -399,7 +427,79 @@ struct MemberRow {
     sick: String,
 }
 
-const MEMBER_HEADER: [&str; 14] = [
+/// A value drawn from its own stream, so the columns the 2023 and 2025
+/// rules read never shift the columns the 2021 rules read.
+fn draw(n: usize, salt: u64, below: u64) -> u64 {
+    let mut r = Rng((n as u64).wrapping_mul(0x9E37_79B9).wrapping_add(salt));
+    r.next_u64() % below
+}
+
+/// Columns later regimes read, consistent with the 2021 grade: the share
+/// of targets exceeded, self-detection, the leader's unit's targets, the
+/// 100-point score, official-duty discipline, late tasks, shortcomings.
+fn later_fields(g: Grade, row: &MemberRow, n: usize) -> [String; 7] {
+    let pct = |v: u64| format!("{v}%");
+    let exceeded = match g {
+        Grade::Excellent => pct(45 + draw(n, 1, 46)),
+        Grade::Good => pct(draw(n, 1, 41)),
+        _ => pct(draw(n, 1, 11)),
+    };
+    let disciplined = !row.disciplined.is_empty();
+    let self_detected = if disciplined && draw(n, 2, 4) == 0 {
+        "có"
+    } else {
+        ""
+    };
+    let led_unit_targets = if !row.led_unit.is_empty() {
+        pct(30 + draw(n, 3, 20))
+    } else if draw(n, 3, 12) == 0 && g != Grade::New {
+        pct(90 + draw(n, 3, 11))
+    } else {
+        String::new()
+    };
+    let sick: u64 = row.sick.parse().unwrap_or(0);
+    let score = match g {
+        Grade::Excellent => 90 + draw(n, 4, 9),
+        // Capped at HTNV by sick leave: the work itself was good.
+        Grade::Pass if sick >= 3 => 72 + draw(n, 4, 14),
+        Grade::Good => 72 + draw(n, 4, 18),
+        Grade::Pass => 52 + draw(n, 4, 17),
+        Grade::Fail if disciplined => 60 + draw(n, 4, 20),
+        Grade::Fail => 30 + draw(n, 4, 19),
+        Grade::New => 0,
+    };
+    let score = if g == Grade::New {
+        String::new()
+    } else {
+        score.to_string()
+    };
+    let official = if disciplined && draw(n, 5, 2) == 0 {
+        "có"
+    } else {
+        ""
+    };
+    let late = if g == Grade::Pass {
+        pct(draw(n, 6, 21))
+    } else {
+        "0%".into()
+    };
+    let fixed = if g == Grade::Excellent && draw(n, 7, 25) == 0 {
+        "không"
+    } else {
+        "có"
+    };
+    [
+        exceeded,
+        self_detected.into(),
+        led_unit_targets,
+        score,
+        official.into(),
+        late,
+        fixed.into(),
+    ]
+}
+
+const MEMBER_HEADER: [&str; 21] = [
     "Mã đảng viên",
     "Họ và tên",
     "Mã chi bộ",
@@ -414,9 +514,17 @@ const MEMBER_HEADER: [&str; 14] = [
     "Suy thoái",
     "Bị kỷ luật trong năm",
     "Số tháng nghỉ ốm",
+    // Read from 2023 (QĐ 124) and 2025 (QĐ 366) on.
+    "Tỷ lệ chỉ tiêu vượt mức",
+    "Kỷ luật do tự phát hiện, khắc phục",
+    "Tỷ lệ chỉ tiêu của đơn vị phụ trách",
+    "Điểm đánh giá",
+    "Kỷ luật liên quan thực thi công vụ",
+    "Tỷ lệ nhiệm vụ chậm tiến độ",
+    "Đã khắc phục hạn chế kỳ trước",
 ];
 
-const ORG_HEADER: [&str; 11] = [
+const ORG_HEADER: [&str; 16] = [
     "Mã tổ chức",
     "Tên tổ chức",
     "Mã cấp trên",
@@ -428,7 +536,48 @@ const ORG_HEADER: [&str; 11] = [
     "Xếp loại chính quyền, MTTQ, đoàn thể",
     "Bị kỷ luật",
     "Tự phát hiện, khắc phục",
+    // Read from 2023 (QĐ 124) and 2025 (QĐ 366) on.
+    "Tập thể lãnh đạo bị kỷ luật",
+    "Điểm đánh giá",
+    "Tỷ lệ nhiệm vụ vượt mức",
+    "Tỷ lệ nhiệm vụ chậm tiến độ",
+    "Thành tích nổi trội",
 ];
+
+/// Columns later regimes read, consistent with the 2021 grade (told by
+/// the key criterion level); from its own stream, as for members.
+fn later_org_fields(o: &Org, n: usize) -> [String; 5] {
+    let salt = 1000 + n;
+    let (score, exceeded, late) = match o.key_level {
+        "Xuất sắc" => (90 + draw(salt, 1, 8), 30 + draw(salt, 2, 31), 0),
+        "Tốt" => (72 + draw(salt, 1, 17), 5 + draw(salt, 2, 26), 0),
+        "Trung bình" => (55 + draw(salt, 1, 14), 0, 5 + draw(salt, 3, 11)),
+        _ => {
+            return [
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]
+        }
+    };
+    let outstanding = matches!(
+        o.name.as_str(),
+        "Đảng bộ xã Canh Nậu" | "Đảng bộ Công an huyện"
+    );
+    [
+        String::new(),
+        score.to_string(),
+        format!("{exceeded}%"),
+        format!("{late}%"),
+        if outstanding {
+            "có".into()
+        } else {
+            String::new()
+        },
+    ]
+}
 
 fn write_orgs(path: &Path, orgs: &[Org]) -> std::io::Result<()> {
     let mut file = std::fs::File::create(path)?;
@@ -436,7 +585,8 @@ fn write_orgs(path: &Path, orgs: &[Org]) -> std::io::Result<()> {
     std::io::Write::write_all(&mut file, b"\xEF\xBB\xBF")?;
     let mut w = csv::Writer::from_writer(file);
     w.write_record(ORG_HEADER)?;
-    for o in orgs {
+    for (n, o) in orgs.iter().enumerate() {
+        let later = later_org_fields(o, n);
         w.write_record([
             o.id.as_str(),
             &o.name,
@@ -449,6 +599,11 @@ fn write_orgs(path: &Path, orgs: &[Org]) -> std::io::Result<()> {
             o.peers,
             if o.disciplined { "có" } else { "" },
             if o.self_detected { "có" } else { "" },
+            &later[0],
+            &later[1],
+            &later[2],
+            &later[3],
+            &later[4],
         ])?;
     }
     w.flush()

@@ -153,7 +153,9 @@ impl Compiler<'_> {
                 .expr(e, &Scope::own(q.subject.kind, &q.name.node), None)
                 .map(|(c, _)| GroupingC::By(c)),
         };
-        let scope = Scope::own(q.subject.kind, &q.name.node);
+        // The cap is a property of the group: its ratio, base and rounding
+        // read the group's organisation (`if outstanding then 25% else 20%`).
+        let scope = Scope::own(SubjectKind::Organisation, &q.name.node);
         let ratio = self.expect(
             &q.ratio,
             &scope,

@@ -161,6 +161,23 @@ impl Compiler<'_> {
             }
             ExprKind::List(items) => self.grade_list(items, e.span),
             ExprKind::Call(f, args) => self.call(f, args, scope, e.span),
+            ExprKind::If(c, a, b) => {
+                let cond = self.expect(c, scope, Ty::Bool, "`if` takes a condition");
+                let (x, tx) = self.expr(a, scope, hint)?;
+                let (y, ty) = self.expr(b, scope, Some(tx))?;
+                if !comparable(tx, ty) {
+                    let expected = type_name(self, tx);
+                    self.mismatch(
+                        b.span,
+                        &expected,
+                        ty,
+                        "both branches of `if` give one type of value",
+                    );
+                    return None;
+                }
+                let out = if tx == Ty::Null { ty } else { tx };
+                Some((CExpr::If(Box::new(cond?), Box::new(x), Box::new(y)), out))
+            }
             ExprKind::Unary(UnaryOp::Not, x) => {
                 let c = self.expect(x, scope, Ty::Bool, "`not` applies to a condition")?;
                 Some((CExpr::Not(Box::new(c)), Ty::Bool))

@@ -355,6 +355,19 @@ impl Merger<'_> {
                 }
             }
             Decl::Remove(name) => self.remove_top(&name),
+            Decl::RemoveExample(name) => match self.examples.get(&name.node).copied() {
+                Some((kind, _)) => {
+                    self.examples.remove(&name.node);
+                    let n = &name.node;
+                    self.out
+                        .tests
+                        .retain(|t| &t.name.node != n || kind != Kind::Test);
+                    self.out
+                        .samples
+                        .retain(|s| &s.name.node != n || kind != Kind::Sample);
+                }
+                None => self.unknown(&name, Kind::Test, "to remove"),
+            },
         }
     }
 

@@ -176,6 +176,13 @@ impl Env<'_> {
                 }
                 v
             }
+            CExpr::If(c, a, b) => {
+                if self.truthy(c, at, memo, t) {
+                    self.eval(a, at, memo, t)
+                } else {
+                    self.eval(b, at, memo, t)
+                }
+            }
             CExpr::Let(kind, i, inner) => {
                 let v = self.eval(inner, at, memo, t);
                 if T::ON && at.top {

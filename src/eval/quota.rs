@@ -100,9 +100,9 @@ pub(super) fn apply(
     let mut findings = Vec::new();
     let mut memo: Memo = vec![None; program.memo_slots];
     for (key, members) in groups {
-        let Some(&first) = members.first() else {
+        if members.is_empty() {
             continue;
-        };
+        }
         let (ratio, base, rounding) = {
             let env = Env {
                 program,
@@ -110,9 +110,14 @@ pub(super) fn apply(
                 params,
                 grades,
             };
+            // Evaluated on the group's organisation (everything for `all`/`by`).
+            let index = match &key {
+                GroupRef::Organisation(o) => *o,
+                _ => crate::eval::WHOLE,
+            };
             let at = At {
-                kind: q.kind,
-                index: first,
+                kind: SubjectKind::Organisation,
+                index,
                 top: true,
             };
             (

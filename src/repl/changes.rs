@@ -81,7 +81,7 @@ pub fn items_of(file: &File, sources: &SourceMap) -> Vec<Item> {
             Decl::Test(t) => out.push(item(Key::Item(t.name.node.clone()))),
             Decl::Sample(s) => out.push(item(Key::Item(s.name.node.clone()))),
             Decl::Report(_) => out.push(item(Key::Item("report".into()))),
-            Decl::Remove(n) => out.push(item(Key::Remove(n.node.clone()))),
+            Decl::Remove(n) | Decl::RemoveExample(n) => out.push(item(Key::Remove(n.node.clone()))),
             Decl::Grading(g) if g.target.is_some() => {
                 out.push(item(Key::Item(g.name.node.clone())))
             }

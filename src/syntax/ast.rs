@@ -27,6 +27,8 @@ pub enum Decl {
     Test(Box<Test>),
     /// `remove NAME` at the top level of an overlay.
     Remove(Ident),
+    /// `remove test NAME` or `remove sample NAME`.
+    RemoveExample(Ident),
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -282,6 +284,8 @@ pub enum ExprKind {
     Graded(Ident),
     List(Vec<Expr>),
     Call(Ident, Vec<Expr>),
+    /// `if c then a else b`
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
     Unary(UnaryOp, Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
 }
@@ -367,6 +371,12 @@ pub fn parenthesised(e: &Expr) -> String {
                 .map(parenthesised)
                 .collect::<Vec<_>>()
                 .join(", ")
+        ),
+        ExprKind::If(c, a, b) => format!(
+            "(if {} then {} else {})",
+            parenthesised(c),
+            parenthesised(a),
+            parenthesised(b)
         ),
         ExprKind::Unary(UnaryOp::Not, x) => format!("(not {})", parenthesised(x)),
         ExprKind::Unary(UnaryOp::Neg, x) => format!("(-{})", parenthesised(x)),

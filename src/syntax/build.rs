@@ -186,7 +186,23 @@ impl Builder<'_> {
                 })
             }
             Rule::test => Decl::Test(Box::new(self.test(p, span)?)),
-            Rule::remove => Decl::Remove(self.ident(p.into_inner().nth(1).expect("remove name"))),
+            Rule::remove => {
+                let mut kind = false;
+                let mut name = None;
+                for q in p.into_inner() {
+                    match q.as_rule() {
+                        Rule::remove_kind => kind = true,
+                        Rule::ident => name = Some(self.ident(q)),
+                        _ => {}
+                    }
+                }
+                let name = name.expect("remove name");
+                if kind {
+                    Decl::RemoveExample(name)
+                } else {
+                    Decl::Remove(name)
+                }
+            }
             r => unreachable!("grammar: unexpected declaration {r:?}"),
         })
     }
@@ -311,9 +327,13 @@ impl Builder<'_> {
                         span: for_span,
                     });
                 }
-                Rule::remove => g.items.push(GradingItem::Remove(
-                    self.ident(q.into_inner().nth(1).expect("name")),
-                )),
+                Rule::remove => {
+                    let name = q
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::ident)
+                        .expect("name");
+                    g.items.push(GradingItem::Remove(self.ident(name)))
+                }
                 Rule::clause => g.items.push(GradingItem::Clause(Box::new(self.clause(q)?))),
                 r => unreachable!("grammar: grading part {r:?}"),
             }

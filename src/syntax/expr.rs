@@ -124,6 +124,19 @@ impl Builder<'_> {
                 };
                 return Ok((Spanned::new(kind, span), depth + 1));
             }
+            Rule::if_expr => {
+                let mut parts = p.into_inner().filter(|q| q.as_rule() == Rule::expr);
+                let mut next = || -> Res<Expr> {
+                    let q = parts.next().expect("grammar: if parts");
+                    self.expr(q)
+                };
+                let (c, a, b) = (next()?, next()?, next()?);
+                let depth = depth_of(&c).max(depth_of(&a)).max(depth_of(&b)) + 1;
+                return Ok((
+                    Spanned::new(ExprKind::If(Box::new(c), Box::new(a), Box::new(b)), span),
+                    depth,
+                ));
+            }
             Rule::graded_coll => {
                 ExprKind::Graded(self.ident(p.into_inner().nth(1).expect("collection")))
             }
@@ -182,6 +195,7 @@ fn depth_of(e: &Expr) -> usize {
     match &e.node {
         ExprKind::Unary(_, x) => depth_of(x) + 1,
         ExprKind::Binary(_, a, b) => depth_of(a).max(depth_of(b)) + 1,
+        ExprKind::If(c, a, b) => depth_of(c).max(depth_of(a)).max(depth_of(b)) + 1,
         ExprKind::List(items) | ExprKind::Call(_, items) => {
             items.iter().map(depth_of).max().unwrap_or(0) + 1
         }
