@@ -37,6 +37,9 @@ pub struct EntityChange {
     pub index: u32,
     pub before: Option<u8>,
     pub after: Option<u8>,
+    /// The deciding clause (or not-graded clause) on each side.
+    pub clause_before: Option<String>,
+    pub clause_after: Option<String>,
     /// What decided, in words: the clause, caps that held, a quota.
     pub why_before: String,
     pub why_after: String,
@@ -103,6 +106,12 @@ pub fn compare(data: &Dataset, before: &Side, after: &Side) -> Diff {
                     index: i as u32,
                     before: db.grade,
                     after: da.grade,
+                    clause_before: db
+                        .clause
+                        .map(|c| before.program.clauses[c as usize].name.clone()),
+                    clause_after: da
+                        .clause
+                        .map(|c| after.program.clauses[c as usize].name.clone()),
                     why_before: why(before.program, db),
                     why_after: why(after.program, da),
                 });
@@ -340,4 +349,99 @@ pub fn text(
         }
     }
     out
+}
+
+/// The diff as JSON, for other tools: every changed entity and finding.
+pub fn to_json(data: &Dataset, before: &Side, after: &Side, diff: &Diff) -> serde_json::Value {
+    use serde_json::{json, Map, Value as J};
+    let p = after.program;
+    let grade = |g: Option<u8>| {
+        g.map(|g| J::String(p.grade_code(g).to_string()))
+            .unwrap_or(J::Null)
+    };
+    let mut names: Vec<String> = p.grades.iter().map(|g| g.code.clone()).collect();
+    names.push("not_graded".into());
+    let side = |s: &Side| {
+        let params: Map<String, J> = s
+            .program
+            .params
+            .iter()
+            .zip(s.params)
+            .map(|(q, v)| (q.name.clone(), J::String(s.program.show_value(v, q.ty))))
+            .collect();
+        json!({
+            "name": s.program.header.name,
+            "year": s.program.header.year,
+            "files": s.program.sources.files().iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
+            "parameters": params,
+        })
+    };
+    let finding = |f: &Option<QuotaFinding>| match f {
+        Some(f) => {
+            json!({"base_count": f.base_count, "cap": f.cap, "count": f.count, "breach": f.breach, "lowered": f.lowered})
+        }
+        None => J::Null,
+    };
+    json!({
+        "old": side(before),
+        "new": side(after),
+        "changed": diff.changes.len(),
+        "levels": diff.levels.iter().map(|l| {
+            let matrix: Map<String, J> = l.matrix.iter().enumerate().map(|(i, row)| {
+                let cells: Map<String, J> = row.iter().enumerate().map(|(j, n)| (names[j].clone(), J::from(*n))).collect();
+                (names[i].clone(), J::Object(cells))
+            }).collect();
+            json!({"label": l.label, "in_scope": l.in_scope, "changed": l.changed, "matrix": matrix})
+        }).collect::<Vec<_>>(),
+        "changes": diff.changes.iter().map(|c| json!({
+            "id": data.id(p, c.kind, c.index),
+            "kind": c.kind.keyword(),
+            "name": data.name(p, c.kind, c.index),
+            "before": grade(c.before),
+            "after": grade(c.after),
+            "clause_before": c.clause_before,
+            "clause_after": c.clause_after,
+            "why_before": c.why_before,
+            "why_after": c.why_after,
+        })).collect::<Vec<_>>(),
+        "quota_findings": diff.findings.iter().map(|f| {
+            let (group, group_id) = group_label(p, data, &f.group);
+            json!({"quota": f.quota, "group": group, "group_id": group_id, "before": finding(&f.before), "after": finding(&f.after)})
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// One CSV row per changed entity.
+pub fn to_csv(program: &Program, data: &Dataset, diff: &Diff) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "kind",
+        "id",
+        "name",
+        "before",
+        "after",
+        "clause_before",
+        "clause_after",
+        "why_before",
+        "why_after",
+    ])?;
+    let grade = |g: Option<u8>| {
+        g.map(|g| program.grade_code(g).to_string())
+            .unwrap_or_default()
+    };
+    for c in &diff.changes {
+        w.write_record([
+            c.kind.keyword(),
+            data.id(program, c.kind, c.index),
+            data.name(program, c.kind, c.index),
+            &grade(c.before),
+            &grade(c.after),
+            c.clause_before.as_deref().unwrap_or(""),
+            c.clause_after.as_deref().unwrap_or(""),
+            &c.why_before,
+            &c.why_after,
+        ])?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }

@@ -84,6 +84,37 @@ pub enum Command {
         #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
         set: Vec<(String, String)>,
     },
+    /// Who changes grade between two rule sets (or parameter settings) on one dataset.
+    #[command(
+        after_help = "Examples:\n  xeploai diff rules/2021.rules rules/2023.rules --data examples/yen-the-2021\n  xeploai diff rules/2021.rules rules/2021.rules --data examples/yen-the-2021 --set-new excellent_cap=30%\n  xeploai diff rules/2021.rules rules/2025.rules --data examples/yen-the-2021 --format json"
+    )]
+    Diff {
+        /// The rules before (last year's).
+        old: PathBuf,
+        /// The rules after (the new guidance).
+        new: PathBuf,
+        /// The dataset folder.
+        #[arg(long)]
+        data: PathBuf,
+        /// Table, JSON, or CSV (one row per changed entity).
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Override a parameter on both sides.
+        #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
+        set: Vec<(String, String)>,
+        /// Override a parameter of the old rules only.
+        #[arg(long = "set-old", value_name = "NAME=VALUE", value_parser = parse_set)]
+        set_old: Vec<(String, String)>,
+        /// Override a parameter of the new rules only.
+        #[arg(long = "set-new", value_name = "NAME=VALUE", value_parser = parse_set)]
+        set_new: Vec<(String, String)>,
+        /// How many changed entities the table lists (JSON and CSV list all).
+        #[arg(long, default_value = "50")]
+        limit: usize,
+    },
     /// What-if session: change rules, see who would be graded differently.
     #[command(
         after_help = "Example:\n  xeploai repl rules/2021.rules --data examples/yen-the-2021\n\nType :help inside for the commands. From a pipe, lines are read without prompts."
@@ -152,6 +183,30 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
         } => cmd_explain(&rules, &data, &id, &set, io),
         Command::Test { rules } => cmd_test(&rules, io),
         Command::Repl { rules, data } => cmd_repl(rules.as_deref(), data.as_deref(), io),
+        Command::Diff {
+            old,
+            new,
+            data,
+            format,
+            out,
+            set,
+            set_old,
+            set_new,
+            limit,
+        } => {
+            let old_set: Vec<_> = set.iter().chain(&set_old).cloned().collect();
+            let new_set: Vec<_> = set.iter().chain(&set_new).cloned().collect();
+            cmd_diff(
+                &old,
+                &new,
+                &data,
+                format,
+                out.as_deref(),
+                (&old_set, &new_set),
+                limit,
+                io,
+            )
+        }
     }
 }
 
@@ -265,30 +320,7 @@ fn cmd_grade(
             }
         },
     };
-    match out {
-        None => {
-            let _ = write!(io.out, "{text}");
-        }
-        Some(path) => {
-            let mut inputs: Vec<PathBuf> = program
-                .sources
-                .files()
-                .iter()
-                .map(|f| f.path.clone())
-                .collect();
-            for stem in ["members", "organisations"] {
-                for ext in ["csv", "json"] {
-                    inputs.push(data.join(format!("{stem}.{ext}")));
-                }
-            }
-            if let Err(e) = write_atomically(path, &text, &inputs) {
-                let _ = writeln!(io.err, "{e}");
-                return 1;
-            }
-            let _ = writeln!(io.err, "wrote {}", path.display());
-        }
-    }
-    0
+    emit(&text, out, &[program], data, io)
 }
 
 fn cmd_explain(rules: &Path, data: &Path, id: &str, set: &[(String, String)], io: &mut Io) -> i32 {
@@ -335,6 +367,100 @@ fn grade_or_report(
             None
         }
     }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cmd_diff(
+    old: &Path,
+    new: &Path,
+    data: &Path,
+    format: Format,
+    out: Option<&Path>,
+    sets: (&[(String, String)], &[(String, String)]),
+    limit: usize,
+    io: &mut Io,
+) -> i32 {
+    // Each side reads the data through its own schema (a later year may
+    // read more columns); the rows are the same, in the same order.
+    let (old_checked, old_data, old_params) = match prepare(old, data, sets.0, io) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let (new_checked, new_data, new_params) = match prepare(new, data, sets.1, io) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let (op, np) = (&old_checked.program, &new_checked.program);
+    let (Some(old_outcome), Some(new_outcome)) = (
+        grade_or_report(op, &old_data, &old_params, io),
+        grade_or_report(np, &new_data, &new_params, io),
+    ) else {
+        return 1;
+    };
+    let before = crate::diff::Side {
+        program: op,
+        params: &old_params,
+        outcome: &old_outcome,
+    };
+    let after = crate::diff::Side {
+        program: np,
+        params: &new_params,
+        outcome: &new_outcome,
+    };
+    let diff = crate::diff::compare(&new_data, &before, &after);
+    let text = match format {
+        Format::Table => format!(
+            "Trước: {} ({})\nSau:   {} ({})\nDữ liệu: {}\n\n{}",
+            op.header.name,
+            old.display(),
+            np.header.name,
+            new.display(),
+            data.display(),
+            crate::diff::text(np, &new_data, &diff, limit, NumberStyle::Vi)
+        ),
+        Format::Json => {
+            serde_json::to_string_pretty(&crate::diff::to_json(&new_data, &before, &after, &diff))
+                .unwrap_or_default()
+                + "\n"
+        }
+        Format::Csv => match crate::diff::to_csv(np, &new_data, &diff) {
+            Ok(t) => t,
+            Err(e) => {
+                let _ = writeln!(io.err, "cannot write CSV: {e}");
+                return 1;
+            }
+        },
+    };
+    emit(&text, out, &[op, np], data, io)
+}
+
+/// Prints `text`, or writes it atomically to `out` (never over an input).
+fn emit(
+    text: &str,
+    out: Option<&Path>,
+    programs: &[&crate::program::Program],
+    data: &Path,
+    io: &mut Io,
+) -> i32 {
+    let Some(path) = out else {
+        let _ = write!(io.out, "{text}");
+        return 0;
+    };
+    let mut inputs: Vec<PathBuf> = programs
+        .iter()
+        .flat_map(|p| p.sources.files().iter().map(|f| f.path.clone()))
+        .collect();
+    for stem in ["members", "organisations"] {
+        for ext in ["csv", "json"] {
+            inputs.push(data.join(format!("{stem}.{ext}")));
+        }
+    }
+    if let Err(e) = write_atomically(path, text, &inputs) {
+        let _ = writeln!(io.err, "{e}");
+        return 1;
+    }
+    let _ = writeln!(io.err, "wrote {}", path.display());
+    0
 }
 
 fn cmd_repl(rules: Option<&Path>, data: Option<&Path>, io: &mut Io) -> i32 {

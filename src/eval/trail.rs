@@ -12,8 +12,11 @@ use crate::value::Value;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
-    /// A deciding clause whose condition did not hold.
-    Skipped { clause: usize },
+    /// A deciding clause whose condition did not hold, with what it read.
+    Skipped {
+        clause: usize,
+        readings: Vec<(String, String)>,
+    },
     /// The clause that decided, with the values its condition read.
     Decided {
         clause: usize,
@@ -90,7 +93,10 @@ pub fn explain(
             });
             break;
         }
-        trail.steps.push(Step::Skipped { clause: ci });
+        trail.steps.push(Step::Skipped {
+            clause: ci,
+            readings: r.0,
+        });
     }
     if decision.decided.is_some() {
         let mut grade = decision.decided.unwrap_or(0);

@@ -65,14 +65,24 @@ pub fn explain_text(program: &Program, data: &Dataset, params: &[Value], trail: 
         return out;
     };
     let _ = writeln!(out, "Khối xếp loại: {}", program.blocks[block].name);
+    let by_otherwise = trail
+        .decision
+        .clause
+        .is_some_and(|c| matches!(program.clauses[c as usize].kind, ClauseKind::Otherwise(_)));
     for step in &trail.steps {
         match step {
-            Step::Skipped { clause } => {
+            Step::Skipped { clause, readings } => {
                 let _ = writeln!(
                     out,
                     "  ·  {} (không áp dụng)",
                     clause_words(program, *clause)
                 );
+                // When nothing but `otherwise` held, say why each grade missed.
+                if by_otherwise && matches!(program.clauses[*clause].kind, ClauseKind::Grade(_)) {
+                    for (what, value) in readings {
+                        let _ = writeln!(out, "       {what} = {value}");
+                    }
+                }
             }
             Step::Decided { clause, readings } => {
                 let _ = writeln!(
