@@ -284,7 +284,7 @@ pub fn text(
         );
         // Groups whose verdict or count changed, one by one; groups where
         // only the cap moved, counted per quota.
-        let verdict = |f: &Option<QuotaFinding>| f.as_ref().map(|q| (q.breach, q.count, q.lowered));
+        let verdict = |f: &Option<QuotaFinding>| f.as_ref().map(|q| (q.breach, q.lowered));
         let mut quiet: BTreeMap<&str, usize> = BTreeMap::new();
         // A quota only one side has: (groups, breached, lowered) per side.
         let mut one_sided: BTreeMap<(&str, bool), (u64, u64, u64)> = BTreeMap::new();
@@ -343,7 +343,7 @@ pub fn text(
         for (quota, n) in quiet {
             let _ = writeln!(
                 out,
-                "  {quota}: {} nhóm khác chỉ đổi mức tối đa, vẫn như cũ về vượt / không vượt",
+                "  {quota}: {} nhóm khác đổi số liệu, vẫn như cũ về vượt / không vượt",
                 style.int(n as u64)
             );
         }

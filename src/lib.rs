@@ -29,6 +29,8 @@ pub mod cli;
 pub mod data;
 pub mod diff;
 pub mod eval;
+pub mod fmt;
+pub mod golden;
 
 pub mod program;
 pub mod repl;

@@ -1,7 +1,7 @@
 //! Source files and byte spans. Every AST node carries a [`Span`]: a file id
 //! and a byte range. miette computes lines and columns when it renders.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use miette::{NamedSource, SourceSpan};
@@ -128,5 +128,48 @@ pub fn nfc_cow(text: &str) -> std::borrow::Cow<'_, str> {
     match is_nfc_quick(text.chars()) {
         IsNormalized::Yes => std::borrow::Cow::Borrowed(text),
         _ => std::borrow::Cow::Owned(text.nfc().collect()),
+    }
+}
+
+/// `to` written relative to the folder `from`, for `extends`.
+pub fn relative_path(from_dir: &Path, to: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    // Absolute and free of `..`, whether or not the path exists yet.
+    let abs = |p: &Path| {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            cwd.join(p)
+        };
+        std::fs::canonicalize(&p).unwrap_or_else(|_| crate::check::normalise(&p))
+    };
+    let (from, to) = (abs(from_dir), abs(to));
+    let a: Vec<Component> = from.components().collect();
+    let b: Vec<Component> = to.components().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..a.len() {
+        out.push("..");
+    }
+    for c in &b[common..] {
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            relative_path(Path::new("/a/b"), Path::new("/a/c/d.rules")),
+            PathBuf::from("../c/d.rules")
+        );
+        assert_eq!(
+            relative_path(Path::new("/a"), Path::new("/a/d.rules")),
+            PathBuf::from("d.rules")
+        );
     }
 }

@@ -198,7 +198,7 @@ fn canonical(path: &Path) -> PathBuf {
 
 /// `rules/bac-giang/../2021.rules` → `rules/2021.rules`, without touching
 /// the file system.
-pub(crate) fn normalise(path: &Path) -> PathBuf {
+pub fn normalise(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

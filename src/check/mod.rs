@@ -21,6 +21,7 @@ use std::path::Path;
 use miette::Report;
 
 pub use error::CheckError;
+pub use load::normalise;
 pub use suggest::did_you_mean;
 
 use crate::program::*;

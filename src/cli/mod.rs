@@ -115,6 +115,18 @@ pub enum Command {
         #[arg(long, default_value = "50")]
         limit: usize,
     },
+    /// Format rules files canonically (comments kept); --check only reports.
+    #[command(
+        after_help = "Examples:\n  xeploai fmt rules/\n  xeploai fmt --check rules/2025.rules"
+    )]
+    Fmt {
+        /// Rules files, or folders searched for *.rules.
+        #[arg(required = true)]
+        rules: Vec<PathBuf>,
+        /// Change nothing; exit 1 if a file is not formatted.
+        #[arg(long)]
+        check: bool,
+    },
     /// What-if session: change rules, see who would be graded differently.
     #[command(
         after_help = "Example:\n  xeploai repl rules/2021.rules --data examples/yen-the-2021\n\nType :help inside for the commands. From a pipe, lines are read without prompts."
@@ -132,8 +144,17 @@ pub enum Command {
         /// Rules files, or folders searched for *.rules.
         #[arg(required = true)]
         rules: Vec<PathBuf>,
+        /// Record the current outcomes as the golden ones (after review).
+        #[arg(long)]
+        accept: bool,
+        /// With --accept: also record a golden outcome on this dataset.
+        #[arg(long, requires = "accept")]
+        data: Option<PathBuf>,
     },
 }
+
+/// A `NAME=VALUE` parameter override.
+type Setting = (String, String);
 
 fn parse_set(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
@@ -181,8 +202,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
             id,
             set,
         } => cmd_explain(&rules, &data, &id, &set, io),
-        Command::Test { rules } => cmd_test(&rules, io),
+        Command::Test {
+            rules,
+            accept,
+            data,
+        } => cmd_test(&rules, accept, data.as_deref(), io),
         Command::Repl { rules, data } => cmd_repl(rules.as_deref(), data.as_deref(), io),
+        Command::Fmt { rules, check } => cmd_fmt(&rules, check, io),
         Command::Diff {
             old,
             new,
@@ -376,7 +402,7 @@ fn cmd_diff(
     data: &Path,
     format: Format,
     out: Option<&Path>,
-    sets: (&[(String, String)], &[(String, String)]),
+    sets: (&[Setting], &[Setting]),
     limit: usize,
     io: &mut Io,
 ) -> i32 {
@@ -463,6 +489,68 @@ fn emit(
     0
 }
 
+fn cmd_fmt(paths: &[PathBuf], check_only: bool, io: &mut Io) -> i32 {
+    let files: Vec<PathBuf> = paths.iter().flat_map(|p| rules_files(p)).collect();
+    if files.is_empty() {
+        let _ = writeln!(io.err, "no .rules files found");
+        return 1;
+    }
+    let mut failed = false;
+    for file in files {
+        let name = file.display().to_string();
+        let bytes = match std::fs::read(&file) {
+            Ok(b) => b,
+            Err(e) => {
+                let _ = writeln!(io.err, "cannot read {name}: {e}");
+                failed = true;
+                continue;
+            }
+        };
+        let text = match crate::syntax::decode(&name, &bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let _ = write!(
+                    io.err,
+                    "{}",
+                    render(&miette::Report::new(*e), io.color, io.width)
+                );
+                failed = true;
+                continue;
+            }
+        };
+        let formatted = match crate::fmt::format_text(&name, &text) {
+            Ok(f) => f,
+            Err(crate::fmt::FmtError::Syntax(e)) => {
+                let _ = write!(
+                    io.err,
+                    "{}",
+                    render(&miette::Report::new(*e), io.color, io.width)
+                );
+                failed = true;
+                continue;
+            }
+            Err(crate::fmt::FmtError::NotFaithful(why)) => {
+                let _ = writeln!(io.err, "{name}: not formatted, to be safe: {why}");
+                failed = true;
+                continue;
+            }
+        };
+        if formatted.as_bytes() == bytes.as_slice() {
+            continue;
+        }
+        if check_only {
+            let _ = writeln!(io.out, "{name}: not formatted (run xeploai fmt {name})");
+            failed = true;
+        } else if let Err(e) = write_atomically(&file, &formatted, &[]) {
+            let _ = writeln!(io.err, "{e}");
+            failed = true;
+        } else {
+            let _ = writeln!(io.out, "formatted {name}");
+        }
+    }
+    i32::from(failed)
+}
+
 fn cmd_repl(rules: Option<&Path>, data: Option<&Path>, io: &mut Io) -> i32 {
     let mut session = crate::repl::Session::new();
     session.color = io.color;
@@ -501,7 +589,7 @@ fn rules_files(path: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn cmd_test(paths: &[PathBuf], io: &mut Io) -> i32 {
+fn cmd_test(paths: &[PathBuf], accept: bool, new_data: Option<&Path>, io: &mut Io) -> i32 {
     let (mut passed, mut failed) = (0usize, 0usize);
     let files: Vec<PathBuf> = paths.iter().flat_map(|p| rules_files(p)).collect();
     if files.is_empty() {
@@ -534,9 +622,128 @@ fn cmd_test(paths: &[PathBuf], io: &mut Io) -> i32 {
                 );
             }
         }
+        let mut goldens = crate::golden::files_for(&file);
+        if let Some(d) = new_data {
+            let path = crate::golden::path_for(&file, d);
+            if !goldens.contains(&path) {
+                goldens.push(path);
+            }
+        }
+        for golden in goldens {
+            match check_golden(program, &file, &golden, new_data, accept, io) {
+                Ok(()) => passed += 1,
+                Err(()) => failed += 1,
+            }
+        }
     }
     let _ = writeln!(io.out, "{passed} passed, {failed} failed");
     i32::from(failed > 0)
+}
+
+/// Grades `rules` on the golden file's dataset and compares the outcome
+/// with the recorded one (or records it, with `accept`).
+fn check_golden(
+    program: &crate::program::Program,
+    rules: &Path,
+    golden: &Path,
+    new_data: Option<&Path>,
+    accept: bool,
+    io: &mut Io,
+) -> Result<(), ()> {
+    let recorded = std::fs::read_to_string(golden).ok();
+    let data_dir = match (&recorded, new_data) {
+        (Some(text), _) => crate::golden::dataset_of(golden, text),
+        (None, d) => d.map(Path::to_path_buf),
+    };
+    let shown = golden.display();
+    let Some(data_dir) = data_dir else {
+        let _ = writeln!(
+            io.out,
+            "  ✗ {shown}: no `# data:` line says which dataset it was recorded on"
+        );
+        return Err(());
+    };
+    let dataset = match crate::data::load_dir(program, &data_dir) {
+        Ok(d) => d,
+        Err(e) => {
+            let _ = writeln!(
+                io.out,
+                "  ✗ outcome on {}: the data does not load\n{e}",
+                data_dir.display()
+            );
+            return Err(());
+        }
+    };
+    let params = program.default_params();
+    let outcome = crate::eval::grade(program, &dataset, &params).map_err(|e| {
+        let _ = writeln!(io.out, "  ✗ outcome on {}: {e}", data_dir.display());
+    })?;
+    let golden_dir = golden.parent().unwrap_or(Path::new("."));
+    let data_ref = crate::source::relative_path(golden_dir, &data_dir)
+        .display()
+        .to_string();
+    let rules_name = crate::check::normalise(rules).display().to_string();
+    let now = crate::golden::render(program, &dataset, &outcome, &params, &rules_name, &data_ref);
+    let mismatch = recorded.as_deref().map(|r| crate::golden::compare(r, &now));
+    match (mismatch, accept) {
+        (Some(m), _) if m.is_empty() => {
+            let _ = writeln!(io.out, "  ✓ outcome on {} ({shown})", data_dir.display());
+            Ok(())
+        }
+        (m, true) => {
+            let _ = std::fs::create_dir_all(golden_dir);
+            let inputs: Vec<PathBuf> = program
+                .sources
+                .files()
+                .iter()
+                .map(|f| f.path.clone())
+                .collect();
+            if let Err(e) = write_atomically(golden, &now, &inputs) {
+                let _ = writeln!(io.out, "  ✗ {shown}: {e}");
+                return Err(());
+            }
+            let what = match m {
+                None => "recorded".to_string(),
+                Some(m) => format!("recorded ({} entities changed)", m.changed.len()),
+            };
+            let _ = writeln!(
+                io.out,
+                "  ✓ outcome on {} {what}: {shown}",
+                data_dir.display()
+            );
+            Ok(())
+        }
+        (None, false) => {
+            let _ = writeln!(
+                io.out,
+                "  ✗ {shown}: not recorded yet; run with --accept after review"
+            );
+            Err(())
+        }
+        (Some(m), false) => {
+            let _ = writeln!(
+                io.out,
+                "  ✗ outcome on {} changed: {} entities grade or decide differently ({shown})",
+                data_dir.display(),
+                m.changed.len()
+            );
+            for (id, before, after) in m.changed.iter().take(40) {
+                let _ = writeln!(io.out, "      {id}: {before} → {after}");
+            }
+            if m.changed.len() > 40 {
+                let _ = writeln!(io.out, "      … and {} more", m.changed.len() - 40);
+            }
+            for line in &m.header {
+                let _ = writeln!(io.out, "      {line}");
+            }
+            let _ = writeln!(
+                io.out,
+                "      review, then record with: xeploai test {} --accept",
+                rules.display()
+            );
+            Err(())
+        }
+    }
 }
 
 /// Whether a diagnostic list holds an error (not only warnings).

@@ -2,8 +2,6 @@
 //! items over the loaded rules, exactly as an `extends` file would state
 //! them; `:save` collapses the layers into one such file.
 
-use std::path::{Component, Path, PathBuf};
-
 use crate::program::Program;
 use crate::source::{SourceMap, Span};
 use crate::syntax::ast::{Decl, File, GradingItem};
@@ -189,23 +187,6 @@ pub fn collapse(layers: &[Layer], in_base: &dyn Fn(&str) -> bool) -> Vec<Item> {
     out
 }
 
-/// `to` written relative to the folder `from`, for `extends`.
-pub fn relative_path(from_dir: &Path, to: &Path) -> PathBuf {
-    let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let (from, to) = (abs(from_dir), abs(to));
-    let a: Vec<Component> = from.components().collect();
-    let b: Vec<Component> = to.components().collect();
-    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let mut out = PathBuf::new();
-    for _ in common..a.len() {
-        out.push("..");
-    }
-    for c in &b[common..] {
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,18 +247,6 @@ mod tests {
         assert_eq!(
             text,
             "grading members {\n  replace a: HTNV when x\n  b: HTNV when y\n}\n\nparam p = 1\n"
-        );
-    }
-
-    #[test]
-    fn relative_paths() {
-        assert_eq!(
-            relative_path(Path::new("/a/b"), Path::new("/a/c/d.rules")),
-            PathBuf::from("../c/d.rules")
-        );
-        assert_eq!(
-            relative_path(Path::new("/a"), Path::new("/a/d.rules")),
-            PathBuf::from("d.rules")
         );
     }
 }

@@ -531,7 +531,7 @@ impl Session {
             _ => std::path::PathBuf::from("."),
         };
         let items = changes::collapse(&self.layers, &in_base);
-        let extends = changes::relative_path(&dir, rules);
+        let extends = crate::source::relative_path(&dir, rules);
         let mut text = format!(
             "// Changes to {} made in a xeploai session.\n\nextends {:?}\n",
             base.header.name,
