@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use crate::data::Dataset;
 use crate::eval::{Decision, Outcome};
 use crate::program::Program;
-use crate::report::{group_label, summary, NumberStyle};
+use crate::report::{group_label, summary};
 use crate::syntax::ast::SubjectKind;
 use crate::value::Value;
 
@@ -164,7 +164,6 @@ pub fn render(
     for (id, grade, why) in lines {
         let _ = writeln!(out, "{id:<w$}  {grade:<6}  {why}");
     }
-    let _ = NumberStyle::Vi;
     out
 }
 

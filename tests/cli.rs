@@ -380,11 +380,11 @@ fn check_survives_hostile_files() {
     }
 }
 
-#[test]
-fn repl_reads_piped_input() {
+/// `xeploai ARGS` with `input` piped to its standard input.
+fn piped(args: &[&str], input: &[u8]) -> Output {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_xeploai"))
-        .args(["repl", "rules/2021.rules", "--data", DATA])
+        .args(args)
         .current_dir(root())
         .env("NO_COLOR", "1")
         .stdin(std::process::Stdio::piped())
@@ -396,9 +396,17 @@ fn repl_reads_piped_input() {
         .stdin
         .take()
         .expect("stdin")
-        .write_all(b":grade\n:set excellent_cap 30%\n:diff\n:undo\n:diff\n:quit\n")
+        .write_all(input)
         .expect("write");
-    let out = child.wait_with_output().expect("wait");
+    child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn repl_reads_piped_input() {
+    let out = piped(
+        &["repl", "rules/2021.rules", "--data", DATA],
+        b":grade\n:set excellent_cap 30%\n:diff\n:undo\n:diff\n:quit\n",
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
@@ -418,22 +426,10 @@ fn repl_reads_piped_input() {
     );
     assert!(!stdout.contains("xeploai>"), "no prompt when piped");
     // A failing line makes a script exit 1.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_xeploai"))
-        .args(["repl", "rules/2021.rules"])
-        .current_dir(root())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b":set nothing 1\n")
-        .expect("write");
     assert_eq!(
-        child.wait_with_output().expect("wait").status.code(),
+        piped(&["repl", "rules/2021.rules"], b":set nothing 1\n")
+            .status
+            .code(),
         Some(1)
     );
 }

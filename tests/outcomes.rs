@@ -11,20 +11,7 @@ use common::*;
 use xeploai::report::NumberStyle;
 
 fn rules_files() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root().join("rules")];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).expect("rules dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "rules") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    xeploai::cli::rules_files(&root().join("rules"))
 }
 
 fn datasets() -> Vec<PathBuf> {

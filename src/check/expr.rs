@@ -159,7 +159,7 @@ impl Compiler<'_> {
                 });
                 None
             }
-            ExprKind::List(items) => self.grade_list(items, e.span),
+            ExprKind::List(items) => self.grade_list(items),
             ExprKind::Call(f, args) => self.call(f, args, scope, e.span),
             ExprKind::If(c, a, b) => {
                 let cond = self.expect(c, scope, Ty::Bool, "`if` takes a condition");
@@ -195,7 +195,7 @@ impl Compiler<'_> {
     }
 
     /// `[HTXSNV, HTTNV]` outside `in`: a set of grades.
-    fn grade_list(&mut self, items: &[Expr], span: Span) -> Option<(CExpr, Ty)> {
+    fn grade_list(&mut self, items: &[Expr]) -> Option<(CExpr, Ty)> {
         let mut mask = 0u32;
         for item in items {
             let code = match &item.node {
@@ -216,7 +216,6 @@ impl Compiler<'_> {
             let g = self.grade(code)?;
             mask |= 1 << g;
         }
-        let _ = span;
         Some((CExpr::Const(Value::GradeSet(mask)), Ty::GradeSet))
     }
 

@@ -205,8 +205,7 @@ impl Merger<'_> {
             Decl::Header(h) => {
                 let span = h.name.span;
                 match &mut self.out.header {
-                    Some((old, old_span)) if old_span.file == file => {
-                        let _ = old;
+                    Some((_, old_span)) if old_span.file == file => {
                         self.push(CheckError::Misplaced {
                             what: "a second `ruleset` header".into(),
                             help: "a file has one header".into(),

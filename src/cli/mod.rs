@@ -566,7 +566,7 @@ fn cmd_repl(rules: Option<&Path>, data: Option<&Path>, io: &mut Io) -> i32 {
 }
 
 /// `*.rules` files under a folder, sorted, or the path itself.
-fn rules_files(path: &Path) -> Vec<PathBuf> {
+pub fn rules_files(path: &Path) -> Vec<PathBuf> {
     if !path.is_dir() {
         return vec![path.to_path_buf()];
     }

@@ -86,7 +86,7 @@ impl Env<'_> {
                 let v = self.data.table(at.kind).columns[*slot as usize].get(at.index as usize);
                 if T::ON && at.top {
                     let f = &self.program.schema(at.kind).fields[*slot as usize];
-                    t.read(f.name.clone(), self.show(&v, f.ty, at.kind, *slot));
+                    t.read(f.name.clone(), self.show(&v, f.ty));
                 }
                 v
             }
@@ -115,10 +115,7 @@ impl Env<'_> {
                     } else {
                         "parent"
                     };
-                    t.read(
-                        format!("{link}.{}", f.name),
-                        self.show(&v, f.ty, SubjectKind::Organisation, *slot),
-                    );
+                    t.read(format!("{link}.{}", f.name), self.show(&v, f.ty));
                 }
                 v
             }
@@ -133,7 +130,7 @@ impl Env<'_> {
                 }),
                 _ => Value::None,
             },
-            CExpr::Bin(op, ty, a, b) => self.binary(*op, *ty, a, b, at, memo, t),
+            CExpr::Bin(op, _, a, b) => self.binary(*op, a, b, at, memo, t),
             CExpr::InList(x, items) => {
                 let v = self.eval(x, at, memo, t);
                 if v == Value::None {
@@ -206,9 +203,8 @@ impl Env<'_> {
         }
     }
 
-    fn show(&self, v: &Value, ty: Ty, kind: SubjectKind, slot: u16) -> String {
+    fn show(&self, v: &Value, ty: Ty) -> String {
         if let (Value::Org(o), Ty::Org) = (v, ty) {
-            let _ = (kind, slot);
             return self
                 .data
                 .id(self.program, SubjectKind::Organisation, *o)
@@ -217,11 +213,9 @@ impl Env<'_> {
         self.program.show_value(v, ty)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn binary<T: Tracer>(
         &self,
         op: BinOp,
-        ty: Ty,
         a: &CExpr,
         b: &CExpr,
         at: At,
@@ -263,7 +257,6 @@ impl Env<'_> {
             }
             BinOp::In => Value::Bool(false),
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
-                let _ = ty;
                 let (Value::Num(x), Value::Num(y)) =
                     (self.eval(a, at, memo, t), self.eval(b, at, memo, t))
                 else {

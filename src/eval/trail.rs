@@ -3,7 +3,7 @@
 //! cap, and the quota that lowered or flagged it.
 
 use super::expr::{At, Env, Memo, Readings};
-use super::quota::{GroupKeys, GroupRef, QuotaFinding};
+use super::quota::{GroupKeys, QuotaFinding};
 use super::{Decision, Outcome, QuotaAction};
 use crate::data::Dataset;
 use crate::program::*;
@@ -142,6 +142,5 @@ pub fn explain(
             trail.steps.push(Step::Flagged { finding: f.clone() });
         }
     }
-    let _ = GroupRef::All;
     trail
 }

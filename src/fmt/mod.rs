@@ -8,7 +8,7 @@ mod expr;
 
 use std::fmt::Write;
 
-use crate::source::{FileId, SourceMap, Span, Spanned};
+use crate::source::{SourceMap, Span, Spanned};
 use crate::syntax::ast::*;
 use crate::syntax::SyntaxError;
 
@@ -236,7 +236,6 @@ fn faithful(name: &str, text: &str, before: &File, out: &str) -> Result<(), FmtE
     if bodies(text) != bodies(out) {
         return Err(FmtError::NotFaithful("comments were not kept".into()));
     }
-    let _ = FileId::default();
     Ok(())
 }
 

@@ -273,8 +273,11 @@ impl Session {
     }
 
     fn render(&self, rejected: &Rejected) -> String {
-        rejected
-            .problems
+        self.render_all(&rejected.problems)
+    }
+
+    fn render_all(&self, reports: &[miette::Report]) -> String {
+        reports
             .iter()
             .map(|p| crate::cli::render(p, self.color, self.width))
             .collect()
@@ -299,11 +302,7 @@ impl Session {
             Ok(c) => c,
             Err(r) => return Reply::fail(self.render(&r)),
         };
-        let warnings: String = checked
-            .warnings
-            .iter()
-            .map(|w| crate::cli::render(w, self.color, self.width))
-            .collect();
+        let warnings = self.render_all(&checked.warnings);
         let program = checked.program;
         let summary = format!(
             "đã nạp {}: {} — {} khối xếp loại, {} điều khoản, {} tham số\n",
@@ -394,11 +393,7 @@ impl Session {
             })
             .collect();
         let checked = check::check_layers(base, &texts).map_err(|r| self.render(&r))?;
-        let warnings: String = checked
-            .warnings
-            .iter()
-            .map(|w| crate::cli::render(w, self.color, self.width))
-            .collect();
+        let warnings = self.render_all(&checked.warnings);
         let program = checked.program;
         // The dataset is read again only when the schemas changed.
         if self.data.is_some() && self.data_schema.as_deref() != Some(&schema_signature(&program)) {
