@@ -113,7 +113,6 @@ fn save_writes_an_overlay_that_checks_and_refuses_the_loaded_file() {
     );
 }
 
-
 #[test]
 fn multi_line_input_waits_for_the_end_of_a_block() {
     assert!(!Session::is_complete("grading members {"));
