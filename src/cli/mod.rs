@@ -2,7 +2,10 @@
 //! calls the library's stages; [`run`] takes its arguments and output
 //! streams, so tests drive it exactly as the binary does.
 
+mod diff;
+mod fmt;
 mod output;
+mod test;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -11,6 +14,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub use output::{render, stderr_color, write_atomically};
+pub use test::rules_files;
 
 use crate::check::{self, is_warning, Checked};
 use crate::report::NumberStyle;
@@ -206,9 +210,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
             rules,
             accept,
             data,
-        } => cmd_test(&rules, accept, data.as_deref(), io),
+        } => test::cmd_test(&rules, accept, data.as_deref(), io),
         Command::Repl { rules, data } => cmd_repl(rules.as_deref(), data.as_deref(), io),
-        Command::Fmt { rules, check } => cmd_fmt(&rules, check, io),
+        Command::Fmt { rules, check } => fmt::cmd_fmt(&rules, check, io),
         Command::Diff {
             old,
             new,
@@ -222,7 +226,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
         } => {
             let old_set: Vec<_> = set.iter().chain(&set_old).cloned().collect();
             let new_set: Vec<_> = set.iter().chain(&set_new).cloned().collect();
-            cmd_diff(
+            diff::cmd_diff(
                 &old,
                 &new,
                 &data,
@@ -395,71 +399,6 @@ fn grade_or_report(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn cmd_diff(
-    old: &Path,
-    new: &Path,
-    data: &Path,
-    format: Format,
-    out: Option<&Path>,
-    sets: (&[Setting], &[Setting]),
-    limit: usize,
-    io: &mut Io,
-) -> i32 {
-    // Each side reads the data through its own schema (a later year may
-    // read more columns); the rows are the same, in the same order.
-    let (old_checked, old_data, old_params) = match prepare(old, data, sets.0, io) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    let (new_checked, new_data, new_params) = match prepare(new, data, sets.1, io) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    let (op, np) = (&old_checked.program, &new_checked.program);
-    let (Some(old_outcome), Some(new_outcome)) = (
-        grade_or_report(op, &old_data, &old_params, io),
-        grade_or_report(np, &new_data, &new_params, io),
-    ) else {
-        return 1;
-    };
-    let before = crate::diff::Side {
-        program: op,
-        params: &old_params,
-        outcome: &old_outcome,
-    };
-    let after = crate::diff::Side {
-        program: np,
-        params: &new_params,
-        outcome: &new_outcome,
-    };
-    let diff = crate::diff::compare(&new_data, &before, &after);
-    let text = match format {
-        Format::Table => format!(
-            "Trước: {} ({})\nSau:   {} ({})\nDữ liệu: {}\n\n{}",
-            op.header.name,
-            old.display(),
-            np.header.name,
-            new.display(),
-            data.display(),
-            crate::diff::text(np, &new_data, &diff, limit, NumberStyle::Vi)
-        ),
-        Format::Json => {
-            serde_json::to_string_pretty(&crate::diff::to_json(&new_data, &before, &after, &diff))
-                .unwrap_or_default()
-                + "\n"
-        }
-        Format::Csv => match crate::diff::to_csv(np, &new_data, &diff) {
-            Ok(t) => t,
-            Err(e) => {
-                let _ = writeln!(io.err, "cannot write CSV: {e}");
-                return 1;
-            }
-        },
-    };
-    emit(&text, out, &[op, np], data, io)
-}
-
 /// Prints `text`, or writes it atomically to `out` (never over an input).
 fn emit(
     text: &str,
@@ -489,68 +428,6 @@ fn emit(
     0
 }
 
-fn cmd_fmt(paths: &[PathBuf], check_only: bool, io: &mut Io) -> i32 {
-    let files: Vec<PathBuf> = paths.iter().flat_map(|p| rules_files(p)).collect();
-    if files.is_empty() {
-        let _ = writeln!(io.err, "no .rules files found");
-        return 1;
-    }
-    let mut failed = false;
-    for file in files {
-        let name = file.display().to_string();
-        let bytes = match std::fs::read(&file) {
-            Ok(b) => b,
-            Err(e) => {
-                let _ = writeln!(io.err, "cannot read {name}: {e}");
-                failed = true;
-                continue;
-            }
-        };
-        let text = match crate::syntax::decode(&name, &bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let _ = write!(
-                    io.err,
-                    "{}",
-                    render(&miette::Report::new(*e), io.color, io.width)
-                );
-                failed = true;
-                continue;
-            }
-        };
-        let formatted = match crate::fmt::format_text(&name, &text) {
-            Ok(f) => f,
-            Err(crate::fmt::FmtError::Syntax(e)) => {
-                let _ = write!(
-                    io.err,
-                    "{}",
-                    render(&miette::Report::new(*e), io.color, io.width)
-                );
-                failed = true;
-                continue;
-            }
-            Err(crate::fmt::FmtError::NotFaithful(why)) => {
-                let _ = writeln!(io.err, "{name}: not formatted, to be safe: {why}");
-                failed = true;
-                continue;
-            }
-        };
-        if formatted.as_bytes() == bytes.as_slice() {
-            continue;
-        }
-        if check_only {
-            let _ = writeln!(io.out, "{name}: not formatted (run xeploai fmt {name})");
-            failed = true;
-        } else if let Err(e) = write_atomically(&file, &formatted, &[]) {
-            let _ = writeln!(io.err, "{e}");
-            failed = true;
-        } else {
-            let _ = writeln!(io.out, "formatted {name}");
-        }
-    }
-    i32::from(failed)
-}
-
 fn cmd_repl(rules: Option<&Path>, data: Option<&Path>, io: &mut Io) -> i32 {
     let mut session = crate::repl::Session::new();
     session.color = io.color;
@@ -563,187 +440,6 @@ fn cmd_repl(rules: Option<&Path>, data: Option<&Path>, io: &mut Io) -> i32 {
     }
     let _ = io.out.flush();
     crate::repl::terminal::run(session)
-}
-
-/// `*.rules` files under a folder, sorted, or the path itself.
-pub fn rules_files(path: &Path) -> Vec<PathBuf> {
-    if !path.is_dir() {
-        return vec![path.to_path_buf()];
-    }
-    let mut out = Vec::new();
-    let mut stack = vec![path.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "rules") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-fn cmd_test(paths: &[PathBuf], accept: bool, new_data: Option<&Path>, io: &mut Io) -> i32 {
-    let (mut passed, mut failed) = (0usize, 0usize);
-    let files: Vec<PathBuf> = paths.iter().flat_map(|p| rules_files(p)).collect();
-    if files.is_empty() {
-        let _ = writeln!(io.err, "no .rules files found");
-        return 1;
-    }
-    for file in files {
-        let Some(checked) = load_rules(&file, io) else {
-            failed += 1;
-            continue;
-        };
-        let program = &checked.program;
-        let results = crate::eval::run_tests(program, &program.default_params());
-        let _ = writeln!(io.out, "{}: {} test(s)", file.display(), results.len());
-        for r in results {
-            let desc = r
-                .description
-                .as_ref()
-                .map(|d| format!(" — {d}"))
-                .unwrap_or_default();
-            if r.passed {
-                passed += 1;
-                let _ = writeln!(io.out, "  ✓ {}{desc}", r.name);
-            } else {
-                failed += 1;
-                let _ = writeln!(
-                    io.out,
-                    "  ✗ {}{desc}\n      expected {}\n      got      {}",
-                    r.name, r.expected, r.actual
-                );
-            }
-        }
-        let mut goldens = crate::golden::files_for(&file);
-        if let Some(d) = new_data {
-            let path = crate::golden::path_for(&file, d);
-            if !goldens.contains(&path) {
-                goldens.push(path);
-            }
-        }
-        for golden in goldens {
-            match check_golden(program, &file, &golden, new_data, accept, io) {
-                Ok(()) => passed += 1,
-                Err(()) => failed += 1,
-            }
-        }
-    }
-    let _ = writeln!(io.out, "{passed} passed, {failed} failed");
-    i32::from(failed > 0)
-}
-
-/// Grades `rules` on the golden file's dataset and compares the outcome
-/// with the recorded one (or records it, with `accept`).
-fn check_golden(
-    program: &crate::program::Program,
-    rules: &Path,
-    golden: &Path,
-    new_data: Option<&Path>,
-    accept: bool,
-    io: &mut Io,
-) -> Result<(), ()> {
-    let recorded = std::fs::read_to_string(golden).ok();
-    let data_dir = match (&recorded, new_data) {
-        (Some(text), _) => crate::golden::dataset_of(golden, text),
-        (None, d) => d.map(Path::to_path_buf),
-    };
-    let shown = golden.display();
-    let Some(data_dir) = data_dir else {
-        let _ = writeln!(
-            io.out,
-            "  ✗ {shown}: no `# data:` line says which dataset it was recorded on"
-        );
-        return Err(());
-    };
-    let dataset = match crate::data::load_dir(program, &data_dir) {
-        Ok(d) => d,
-        Err(e) => {
-            let _ = writeln!(
-                io.out,
-                "  ✗ outcome on {}: the data does not load\n{e}",
-                data_dir.display()
-            );
-            return Err(());
-        }
-    };
-    let params = program.default_params();
-    let outcome = crate::eval::grade(program, &dataset, &params).map_err(|e| {
-        let _ = writeln!(io.out, "  ✗ outcome on {}: {e}", data_dir.display());
-    })?;
-    let golden_dir = golden.parent().unwrap_or(Path::new("."));
-    let data_ref = crate::source::relative_path(golden_dir, &data_dir)
-        .display()
-        .to_string();
-    let rules_name = crate::check::normalise(rules).display().to_string();
-    let now = crate::golden::render(program, &dataset, &outcome, &params, &rules_name, &data_ref);
-    let mismatch = recorded.as_deref().map(|r| crate::golden::compare(r, &now));
-    match (mismatch, accept) {
-        (Some(m), _) if m.is_empty() => {
-            let _ = writeln!(io.out, "  ✓ outcome on {} ({shown})", data_dir.display());
-            Ok(())
-        }
-        (m, true) => {
-            let _ = std::fs::create_dir_all(golden_dir);
-            let inputs: Vec<PathBuf> = program
-                .sources
-                .files()
-                .iter()
-                .map(|f| f.path.clone())
-                .collect();
-            if let Err(e) = write_atomically(golden, &now, &inputs) {
-                let _ = writeln!(io.out, "  ✗ {shown}: {e}");
-                return Err(());
-            }
-            let what = match m {
-                None => "recorded".to_string(),
-                Some(m) => format!("recorded ({} entities changed)", m.changed.len()),
-            };
-            let _ = writeln!(
-                io.out,
-                "  ✓ outcome on {} {what}: {shown}",
-                data_dir.display()
-            );
-            Ok(())
-        }
-        (None, false) => {
-            let _ = writeln!(
-                io.out,
-                "  ✗ {shown}: not recorded yet; run with --accept after review"
-            );
-            Err(())
-        }
-        (Some(m), false) => {
-            let _ = writeln!(
-                io.out,
-                "  ✗ outcome on {} changed: {} entities grade or decide differently ({shown})",
-                data_dir.display(),
-                m.changed.len()
-            );
-            for (id, before, after) in m.changed.iter().take(40) {
-                let _ = writeln!(io.out, "      {id}: {before} → {after}");
-            }
-            if m.changed.len() > 40 {
-                let _ = writeln!(io.out, "      … and {} more", m.changed.len() - 40);
-            }
-            for line in &m.header {
-                let _ = writeln!(io.out, "      {line}");
-            }
-            let _ = writeln!(
-                io.out,
-                "      review, then record with: xeploai test {} --accept",
-                rules.display()
-            );
-            Err(())
-        }
-    }
 }
 
 /// Whether a diagnostic list holds an error (not only warnings).

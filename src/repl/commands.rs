@@ -7,11 +7,9 @@ use std::path::Path;
 use super::changes::{self, Key, Layer};
 use super::{Baseline, Reply, Session, Status};
 use crate::eval::{At, Env, Memo, NoTrace, WHOLE};
-use crate::program::Ty;
 use crate::report::NumberStyle;
 use crate::source::SourceMap;
 use crate::syntax::ast::SubjectKind;
-use crate::value::{Rat, Value};
 
 /// Every command: name, arguments, what it does.
 pub const COMMANDS: &[(&str, &str, &str)] = &[
@@ -381,7 +379,7 @@ impl Session {
             &mut memo,
             &mut NoTrace,
         );
-        Reply::ok(show_query_value(p, &v, q.ty) + "\n")
+        Reply::ok(super::show::show_query_value(p, &v, q.ty) + "\n")
     }
 
     fn at(&mut self, arg: &str) -> Reply {
@@ -515,7 +513,7 @@ impl Session {
                 return Reply::ok(format!("// {}\n{}\n", layer.name, it.body));
             }
         }
-        match source_of(base, name) {
+        match super::show::source_of(base, name) {
             Some(text) => Reply::ok(text),
             None => Reply::fail(format!("no rule named {name:?}")),
         }
@@ -562,125 +560,5 @@ impl Session {
                 self.render(&r)
             )),
         }
-    }
-
-    /// Names to complete: commands, parameters, rules, fields, and ids
-    /// after `:why`, `:diff` and `:at`.
-    pub fn completions(&self, line: &str, pos: usize) -> (usize, Vec<String>) {
-        let upto = &line[..pos.min(line.len())];
-        let start = upto
-            .rfind(|c: char| c.is_whitespace() || "(),[]{}".contains(c))
-            .map(|i| i + 1)
-            .unwrap_or(0);
-        let word = &upto[start..];
-        let mut candidates: Vec<String> = Vec::new();
-        if start == 0 && word.starts_with(':') {
-            candidates.extend(COMMANDS.iter().map(|c| c.0.to_string()));
-        } else if let Some(p) = &self.current {
-            let command = upto.split_whitespace().next().unwrap_or("");
-            if matches!(command, ":why" | ":diff" | ":at") {
-                if let Some(d) = &self.data {
-                    for kind in [SubjectKind::Organisation, SubjectKind::Member] {
-                        if command == ":at" && kind == SubjectKind::Member {
-                            continue;
-                        }
-                        let col = &d.table(kind).columns[p.schema(kind).id];
-                        candidates.extend(
-                            (0..d.len(kind))
-                                .map(|i| col.text(i))
-                                .filter(|id| id.starts_with(word))
-                                .take(200)
-                                .map(str::to_string),
-                        );
-                    }
-                }
-            } else {
-                candidates.extend(p.params.iter().map(|x| x.name.clone()));
-                if !matches!(command, ":set" | ":unset") {
-                    candidates.extend(p.clauses.iter().map(|c| c.name.clone()));
-                    candidates.extend(p.blocks.iter().map(|b| b.name.clone()));
-                    candidates.extend(p.quotas.iter().map(|q| q.name.clone()));
-                    candidates.extend(
-                        p.member
-                            .fields
-                            .iter()
-                            .chain(&p.organisation.fields)
-                            .map(|f| f.name.clone()),
-                    );
-                    candidates.extend(p.grades.iter().map(|g| g.code.clone()));
-                    candidates.extend(
-                        [
-                            "members",
-                            "suborgs",
-                            "all_members",
-                            "graded",
-                            "count",
-                            "share",
-                        ]
-                        .map(String::from),
-                    );
-                }
-            }
-        }
-        candidates.retain(|c| c.starts_with(word));
-        candidates.sort();
-        candidates.dedup();
-        (start, candidates)
-    }
-}
-
-/// The text of a named declaration or clause in the files of a program.
-fn source_of(program: &crate::program::Program, name: &str) -> Option<String> {
-    use crate::syntax::ast::{Decl, GradingItem};
-    for (i, f) in program.sources.files().iter().enumerate().rev() {
-        let file = crate::syntax::parse(&program.sources, crate::source::FileId(i as u32)).ok()?;
-        for (decl, span) in file.decls.iter().zip(&file.spans) {
-            let hit = match decl {
-                Decl::Param(p) => p.name.node == name,
-                Decl::Quota(q) => q.name.node == name,
-                Decl::Test(t) => t.name.node == name,
-                Decl::Sample(s) => s.name.node == name,
-                Decl::Grading(g) => {
-                    if let Some(c) = g.items.iter().find_map(|it| match it {
-                        GradingItem::Clause(c) if c.name.node == name => Some(c),
-                        _ => None,
-                    }) {
-                        return Some(format!(
-                            "// {} (grading {})\n{}\n",
-                            f.name,
-                            g.name.node,
-                            program.sources.slice(c.span).trim_end()
-                        ));
-                    }
-                    g.name.node == name
-                }
-                _ => false,
-            };
-            if hit {
-                return Some(format!(
-                    "// {}\n{}\n",
-                    f.name,
-                    program.sources.slice(*span).trim_end()
-                ));
-            }
-        }
-    }
-    None
-}
-
-/// A query's value; a share shows its counts too.
-fn show_query_value(p: &crate::program::Program, v: &Value, ty: Ty) -> String {
-    match (v, ty) {
-        (Value::Num(r), Ty::Percent) if r.den > 1 || r.num == 0 => {
-            let pct = Rat {
-                num: r.num * 100,
-                den: r.den.max(1),
-            }
-            .to_decimal_string(1)
-            .replace('.', ",");
-            format!("{pct}% ({}/{})", r.num, r.den)
-        }
-        (Value::Num(r), Ty::Int) => NumberStyle::Vi.int(r.num.max(0) as u64),
-        _ => p.show_value(v, ty),
     }
 }

@@ -9,6 +9,8 @@
 
 mod changes;
 mod commands;
+mod complete;
+mod show;
 pub mod terminal;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,71 @@
+//! `xeploai diff`: who changes grade between two rule sets.
+
+use std::path::Path;
+
+use super::{emit, grade_or_report, prepare, Format, Io, Setting};
+use crate::report::NumberStyle;
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn cmd_diff(
+    old: &Path,
+    new: &Path,
+    data: &Path,
+    format: Format,
+    out: Option<&Path>,
+    sets: (&[Setting], &[Setting]),
+    limit: usize,
+    io: &mut Io,
+) -> i32 {
+    // Each side reads the data through its own schema (a later year may
+    // read more columns); the rows are the same, in the same order.
+    let (old_checked, old_data, old_params) = match prepare(old, data, sets.0, io) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let (new_checked, new_data, new_params) = match prepare(new, data, sets.1, io) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let (op, np) = (&old_checked.program, &new_checked.program);
+    let (Some(old_outcome), Some(new_outcome)) = (
+        grade_or_report(op, &old_data, &old_params, io),
+        grade_or_report(np, &new_data, &new_params, io),
+    ) else {
+        return 1;
+    };
+    let before = crate::diff::Side {
+        program: op,
+        params: &old_params,
+        outcome: &old_outcome,
+    };
+    let after = crate::diff::Side {
+        program: np,
+        params: &new_params,
+        outcome: &new_outcome,
+    };
+    let diff = crate::diff::compare(&new_data, &before, &after);
+    let text = match format {
+        Format::Table => format!(
+            "Trước: {} ({})\nSau:   {} ({})\nDữ liệu: {}\n\n{}",
+            op.header.name,
+            old.display(),
+            np.header.name,
+            new.display(),
+            data.display(),
+            crate::diff::text(np, &new_data, &diff, limit, NumberStyle::Vi)
+        ),
+        Format::Json => {
+            serde_json::to_string_pretty(&crate::diff::to_json(&new_data, &before, &after, &diff))
+                .unwrap_or_default()
+                + "\n"
+        }
+        Format::Csv => match crate::diff::to_csv(np, &new_data, &diff) {
+            Ok(t) => t,
+            Err(e) => {
+                let _ = writeln!(io.err, "cannot write CSV: {e}");
+                return 1;
+            }
+        },
+    };
+    emit(&text, out, &[op, np], data, io)
+}

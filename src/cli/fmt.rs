@@ -1,0 +1,68 @@
+//! `xeploai fmt`: canonical formatting, written in place or checked.
+
+use std::path::PathBuf;
+
+use super::test::rules_files;
+use super::{render, write_atomically, Io};
+
+pub(super) fn cmd_fmt(paths: &[PathBuf], check_only: bool, io: &mut Io) -> i32 {
+    let files: Vec<PathBuf> = paths.iter().flat_map(|p| rules_files(p)).collect();
+    if files.is_empty() {
+        let _ = writeln!(io.err, "no .rules files found");
+        return 1;
+    }
+    let mut failed = false;
+    for file in files {
+        let name = file.display().to_string();
+        let bytes = match std::fs::read(&file) {
+            Ok(b) => b,
+            Err(e) => {
+                let _ = writeln!(io.err, "cannot read {name}: {e}");
+                failed = true;
+                continue;
+            }
+        };
+        let text = match crate::syntax::decode(&name, &bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let _ = write!(
+                    io.err,
+                    "{}",
+                    render(&miette::Report::new(*e), io.color, io.width)
+                );
+                failed = true;
+                continue;
+            }
+        };
+        let formatted = match crate::fmt::format_text(&name, &text) {
+            Ok(f) => f,
+            Err(crate::fmt::FmtError::Syntax(e)) => {
+                let _ = write!(
+                    io.err,
+                    "{}",
+                    render(&miette::Report::new(*e), io.color, io.width)
+                );
+                failed = true;
+                continue;
+            }
+            Err(crate::fmt::FmtError::NotFaithful(why)) => {
+                let _ = writeln!(io.err, "{name}: not formatted, to be safe: {why}");
+                failed = true;
+                continue;
+            }
+        };
+        if formatted.as_bytes() == bytes.as_slice() {
+            continue;
+        }
+        if check_only {
+            let _ = writeln!(io.out, "{name}: not formatted (run xeploai fmt {name})");
+            failed = true;
+        } else if let Err(e) = write_atomically(&file, &formatted, &[]) {
+            let _ = writeln!(io.err, "{e}");
+            failed = true;
+        } else {
+            let _ = writeln!(io.out, "formatted {name}");
+        }
+    }
+    i32::from(failed)
+}
