@@ -13,16 +13,36 @@ impl Compiler<'_> {
         &mut self,
         s: &ast::Subject,
         reading: &str,
+        before_grading: bool,
     ) -> Option<Option<CExpr>> {
-        match &s.filter {
-            None => Some(None),
-            Some(f) => Some(Some(self.expect(
-                f,
-                &Scope::own(s.kind, reading),
-                Ty::Bool,
-                "`where` takes a condition",
-            )?)),
+        let Some(f) = &s.filter else {
+            return Some(None);
+        };
+        let c = self.expect(
+            f,
+            &Scope::own(s.kind, reading),
+            Ty::Bool,
+            "`where` takes a condition",
+        )?;
+        // Who is graded by a block, or counted by a quota, is settled before
+        // any grade exists: such a filter cannot depend on grades.
+        if before_grading {
+            return self.without_grades(c, f.span, "a `where` filter").map(Some);
         }
+        Some(Some(c))
+    }
+
+    /// `c`, unless it reads grades, which are not all decided where it runs.
+    fn without_grades(&mut self, c: CExpr, span: crate::source::Span, what: &str) -> Option<CExpr> {
+        if !reads_grades(&c) {
+            return Some(c);
+        }
+        self.bad_call(
+            span,
+            format!("{what} cannot read grades"),
+            "it is settled before the grades it would read are decided; use fields and parameters instead".into(),
+        );
+        None
     }
 
     pub(super) fn blocks(&mut self, blocks: &[MergedBlock]) -> (Vec<Block>, Vec<ClauseInfo>) {
@@ -31,7 +51,9 @@ impl Compiler<'_> {
         for b in blocks {
             self.current = b.name.node.clone();
             let index = out.len();
-            let filter = self.subject_filter(&b.target, &b.name.node).unwrap_or(None);
+            let filter = self
+                .subject_filter(&b.target, &b.name.node, true)
+                .unwrap_or(None);
             let scope = Scope::own(b.target.kind, &b.name.node);
             let mut block = Block {
                 name: b.name.node.clone(),
@@ -137,7 +159,7 @@ impl Compiler<'_> {
     pub(super) fn quota(&mut self, q: &ast::Quota) -> Option<QuotaInfo> {
         self.current = q.name.node.clone();
         let grade = self.grade(&q.grade);
-        let filter = self.subject_filter(&q.subject, &q.name.node);
+        let filter = self.subject_filter(&q.subject, &q.name.node, true);
         let grouping = match &q.grouping {
             Grouping::All(_) => Some(GroupingC::All),
             Grouping::Parent(_) => Some(GroupingC::Parent),
@@ -148,6 +170,7 @@ impl Compiler<'_> {
                     Ty::Bool,
                     "`ancestor where` takes a condition on the organisation",
                 )
+                .and_then(|c| self.without_grades(c, e.span, "a quota's group"))
                 .map(GroupingC::Ancestor),
             Grouping::By(e) => self
                 .expr(e, &Scope::own(q.subject.kind, &q.name.node), None)
@@ -180,6 +203,7 @@ impl Compiler<'_> {
             }
             None => None,
         };
+        let ratio = ratio.and_then(|c| self.without_grades(c, q.ratio.span, "a quota's ratio"));
         let rounding = self.expect(
             &q.rounding,
             &scope,
@@ -265,7 +289,7 @@ impl Compiler<'_> {
             .iter()
             .filter_map(|row| {
                 self.current = row.label.node.clone();
-                let filter = self.subject_filter(&row.subject, "report")?;
+                let filter = self.subject_filter(&row.subject, "report", false)?;
                 Some(ReportRowInfo {
                     label: row.label.node.clone(),
                     kind: row.subject.kind,
@@ -273,5 +297,21 @@ impl Compiler<'_> {
                 })
             })
             .collect()
+    }
+}
+
+/// Whether evaluating `e` reads any grade (its own or its children's).
+fn reads_grades(e: &CExpr) -> bool {
+    match e {
+        CExpr::Grade => true,
+        CExpr::Const(_) | CExpr::Field(_) | CExpr::Param(_) => false,
+        CExpr::OrgField(b, _) | CExpr::Not(b) | CExpr::Neg(b) | CExpr::Let(_, _, b) => {
+            reads_grades(b)
+        }
+        CExpr::Bin(_, _, a, b) | CExpr::InSet(a, b) => reads_grades(a) || reads_grades(b),
+        CExpr::InList(a, items) => reads_grades(a) || items.iter().any(reads_grades),
+        CExpr::If(c, a, b) => reads_grades(c) || reads_grades(a) || reads_grades(b),
+        CExpr::Call(_, args) => args.iter().any(reads_grades),
+        CExpr::Agg(agg, _) => agg.arg.as_ref().is_some_and(reads_grades),
     }
 }
