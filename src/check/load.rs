@@ -15,10 +15,11 @@ pub(super) type Chain = Vec<(FileId, ast::File)>;
 /// or parsed; the problems say why.
 pub(super) fn load_chain(
     path: &Path,
+    cache: Option<&SourceMap>,
     sources: &mut SourceMap,
     problems: &mut Vec<Report>,
 ) -> Option<Chain> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match read(path, cache) {
         Ok(b) => b,
         Err(e) => {
             problems.push(miette::miette!(
@@ -35,6 +36,7 @@ pub(super) fn load_chain(
     let mut stack = Vec::new();
     load_bytes(
         path,
+        cache,
         display_name(path),
         bytes,
         sources,
@@ -59,6 +61,7 @@ pub(super) fn load_text(
     let path = dir.join(name);
     load_bytes(
         &path,
+        None,
         name.to_string(),
         text.as_bytes().to_vec(),
         sources,
@@ -73,11 +76,12 @@ pub(super) fn load_text(
 /// if each extended the one before: the REPL's changes, one per layer.
 pub(super) fn load_layers(
     base: &Path,
+    cache: Option<&SourceMap>,
     layers: &[(String, String)],
     sources: &mut SourceMap,
     problems: &mut Vec<Report>,
 ) -> Option<Chain> {
-    let mut chain = load_chain(base, sources, problems)?;
+    let mut chain = load_chain(base, cache, sources, problems)?;
     let dir = base.parent().unwrap_or(Path::new("."));
     for (name, text) in layers {
         let id = sources.add(&dir.join(name), name.clone(), crate::source::nfc(text));
@@ -106,8 +110,18 @@ pub(super) fn load_layers(
     Some(chain)
 }
 
+/// A file's bytes: from `cache` when it holds the file (a session keeps
+/// the text it loaded, whatever happens on disk), else from disk.
+fn read(path: &Path, cache: Option<&SourceMap>) -> std::io::Result<Vec<u8>> {
+    if let Some(f) = cache.and_then(|c| c.find(path).map(|id| c.get(id))) {
+        return Ok(f.text.as_bytes().to_vec());
+    }
+    std::fs::read(path)
+}
+
 fn load_bytes(
     path: &Path,
+    cache: Option<&SourceMap>,
     name: String,
     bytes: Vec<u8>,
     sources: &mut SourceMap,
@@ -171,10 +185,10 @@ fn load_bytes(
             ok = false;
             continue;
         }
-        match std::fs::read(&base) {
+        match read(&base, cache) {
             Ok(bytes) => {
                 let name = display_name(&base);
-                ok &= load_bytes(&base, name, bytes, sources, problems, chain, stack);
+                ok &= load_bytes(&base, cache, name, bytes, sources, problems, chain, stack);
             }
             Err(e) => {
                 problems.push(Report::new(CheckError::ExtendsNotFound {

@@ -60,18 +60,23 @@ pub fn is_warning(r: &Report) -> bool {
 pub fn check_file(path: &Path) -> Result<Checked, Rejected> {
     let mut sources = SourceMap::default();
     let mut problems = Vec::new();
-    match load::load_chain(path, &mut sources, &mut problems) {
+    match load::load_chain(path, None, &mut sources, &mut problems) {
         Some(chain) => finish(chain, sources, problems),
         None => Err(Rejected { problems, sources }),
     }
 }
 
 /// Checks `base` with layers of changes on top, each as an overlay of
-/// the one before (what the REPL builds).
-pub fn check_layers(base: &Path, layers: &[(String, String)]) -> Result<Checked, Rejected> {
+/// the one before (what the REPL builds). Files found in `loaded` (the
+/// texts a session read when it loaded `base`) are not read again.
+pub fn check_layers(
+    base: &Path,
+    loaded: Option<&SourceMap>,
+    layers: &[(String, String)],
+) -> Result<Checked, Rejected> {
     let mut sources = SourceMap::default();
     let mut problems = Vec::new();
-    match load::load_layers(base, layers, &mut sources, &mut problems) {
+    match load::load_layers(base, loaded, layers, &mut sources, &mut problems) {
         Some(chain) => finish(chain, sources, problems),
         None => Err(Rejected { problems, sources }),
     }

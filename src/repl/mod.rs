@@ -394,7 +394,8 @@ impl Session {
                 (l.name.clone(), changes::render(&l.items, &known))
             })
             .collect();
-        let checked = check::check_layers(base, &texts).map_err(|r| self.render(&r))?;
+        let loaded = self.base.as_ref().map(|b| &b.sources);
+        let checked = check::check_layers(base, loaded, &texts).map_err(|r| self.render(&r))?;
         let warnings = self.render_all(&checked.warnings);
         let program = checked.program;
         // The dataset is read again only when the schemas changed.
