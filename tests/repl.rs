@@ -158,7 +158,11 @@ fn a_session_keeps_the_rules_it_loaded_whatever_happens_on_disk() {
     let rules = dir.join("2021.rules");
     std::fs::copy(root().join("rules/2021.rules"), &rules).expect("copy");
     let mut s = Session::new();
-    assert_eq!(s.start(Some(&rules), Some(&root().join("examples/yen-the-2021"))).status, Status::Done);
+    assert_eq!(
+        s.start(Some(&rules), Some(&root().join("examples/yen-the-2021")))
+            .status,
+        Status::Done
+    );
     std::fs::write(&rules, "this is not a rules file any more").expect("overwrite");
     let r = s.eval_line(":set excellent_cap 30%");
     assert_eq!(r.status, Status::Done, "{}", r.err);

@@ -11,6 +11,17 @@ use crate::syntax::{self, ast};
 /// The files of an `extends` chain, base first.
 pub(super) type Chain = Vec<(FileId, ast::File)>;
 
+/// The state of one load: where files come from, where they go.
+struct Loader<'a> {
+    /// Texts already loaded (a session's), preferred to the disk.
+    cache: Option<&'a SourceMap>,
+    sources: &'a mut SourceMap,
+    problems: &'a mut Vec<Report>,
+    chain: Chain,
+    /// The files being loaded, outermost first, to catch a circle.
+    stack: Vec<(PathBuf, String)>,
+}
+
 /// Loads `path` and what it extends. `None` when a file could not be read
 /// or parsed; the problems say why.
 pub(super) fn load_chain(
@@ -32,19 +43,16 @@ pub(super) fn load_chain(
             return None;
         }
     };
-    let mut chain = Vec::new();
-    let mut stack = Vec::new();
-    load_bytes(
-        path,
+    let mut loader = Loader {
         cache,
-        display_name(path),
-        bytes,
         sources,
         problems,
-        &mut chain,
-        &mut stack,
-    )
-    .then_some(chain)
+        chain: Vec::new(),
+        stack: Vec::new(),
+    };
+    loader
+        .file(path, display_name(path), bytes)
+        .then_some(loader.chain)
 }
 
 /// Loads rules given as text (REPL input, tests); `extends` is resolved
@@ -56,20 +64,16 @@ pub(super) fn load_text(
     sources: &mut SourceMap,
     problems: &mut Vec<Report>,
 ) -> Option<Chain> {
-    let mut chain = Vec::new();
-    let mut stack = Vec::new();
-    let path = dir.join(name);
-    load_bytes(
-        &path,
-        None,
-        name.to_string(),
-        text.as_bytes().to_vec(),
+    let mut loader = Loader {
+        cache: None,
         sources,
         problems,
-        &mut chain,
-        &mut stack,
-    )
-    .then_some(chain)
+        chain: Vec::new(),
+        stack: Vec::new(),
+    };
+    loader
+        .file(&dir.join(name), name.to_string(), text.as_bytes().to_vec())
+        .then_some(loader.chain)
 }
 
 /// Loads `base` and what it extends, then each layer on top in order, as
@@ -119,91 +123,94 @@ fn read(path: &Path, cache: Option<&SourceMap>) -> std::io::Result<Vec<u8>> {
     std::fs::read(path)
 }
 
-fn load_bytes(
-    path: &Path,
-    cache: Option<&SourceMap>,
-    name: String,
-    bytes: Vec<u8>,
-    sources: &mut SourceMap,
-    problems: &mut Vec<Report>,
-    chain: &mut Chain,
-    stack: &mut Vec<(PathBuf, String)>,
-) -> bool {
-    let text = match syntax::decode(&name, &bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            problems.push(Report::new(*e));
-            return false;
-        }
-    };
-    let id = sources.add(path, name, text);
-    let file = match syntax::parse(sources, id) {
-        Ok(f) => f,
-        Err(e) => {
-            problems.push(Report::new(*e));
-            return false;
-        }
-    };
-    stack.push((canonical(path), sources.get(id).name.clone()));
-    let extends: Vec<_> = file
-        .decls
-        .iter()
-        .filter_map(|d| {
-            if let ast::Decl::Extends(p) = d {
-                Some(p.clone())
-            } else {
-                None
+impl Loader<'_> {
+    /// Parses one file, loads what it extends first, then adds it to the
+    /// chain (so the chain runs base first).
+    fn file(&mut self, path: &Path, name: String, bytes: Vec<u8>) -> bool {
+        let text = match syntax::decode(&name, &bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                self.problems.push(Report::new(*e));
+                return false;
             }
-        })
-        .collect();
-    let mut ok = true;
-    for (i, target) in extends.iter().enumerate() {
+        };
+        let id = self.sources.add(path, name, text);
+        let file = match syntax::parse(self.sources, id) {
+            Ok(f) => f,
+            Err(e) => {
+                self.problems.push(Report::new(*e));
+                return false;
+            }
+        };
+        self.stack
+            .push((canonical(path), self.sources.get(id).name.clone()));
+        let extends: Vec<_> = file
+            .decls
+            .iter()
+            .filter_map(|d| {
+                if let ast::Decl::Extends(p) = d {
+                    Some(p.clone())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let mut ok = true;
+        for (i, target) in extends.iter().enumerate() {
+            ok &= self.extended(path, id, i, target);
+        }
+        self.stack.pop();
+        self.chain.push((id, file));
+        ok
+    }
+
+    /// Loads the file that `extends` names (only one may be named).
+    fn extended(
+        &mut self,
+        path: &Path,
+        id: FileId,
+        index: usize,
+        target: &crate::source::Spanned<String>,
+    ) -> bool {
         let span = SourceSpan::from(target.span);
-        if i > 0 {
-            problems.push(Report::new(CheckError::Misplaced {
+        if index > 0 {
+            self.problems.push(Report::new(CheckError::Misplaced {
                 what: "a rules file can extend only one other file".into(),
                 help: "chain overlays instead: each file extends the one below it".into(),
-                src: sources.named(id),
+                src: self.sources.named(id),
                 span,
             }));
-            ok = false;
-            continue;
+            return false;
         }
         let dir = path.parent().unwrap_or(Path::new("."));
         let base = normalise(&dir.join(&target.node));
-        if stack.iter().any(|(p, _)| *p == canonical(&base)) {
-            let chain_names: Vec<String> = stack
+        if self.stack.iter().any(|(p, _)| *p == canonical(&base)) {
+            let chain_names: Vec<String> = self
+                .stack
                 .iter()
                 .map(|(_, name)| name.clone())
                 .chain(std::iter::once(display_name(&base)))
                 .collect();
-            problems.push(Report::new(CheckError::ExtendsCycle {
+            self.problems.push(Report::new(CheckError::ExtendsCycle {
                 chain: chain_names.join(" → "),
-                src: sources.named(id),
+                src: self.sources.named(id),
                 span,
             }));
-            ok = false;
-            continue;
+            return false;
         }
-        match read(&base, cache) {
-            Ok(bytes) => {
-                let name = display_name(&base);
-                ok &= load_bytes(&base, cache, name, bytes, sources, problems, chain, stack);
-            }
+        match read(&base, self.cache) {
+            Ok(bytes) => self.file(&base, display_name(&base), bytes),
             Err(e) => {
-                problems.push(Report::new(CheckError::ExtendsNotFound {
+                self.problems.push(Report::new(CheckError::ExtendsNotFound {
                     path: base.display().to_string(),
                     reason: e.to_string(),
-                    src: sources.named(id),
+                    src: self.sources.named(id),
                     span,
                 }));
-                ok = false;
+                false
             }
         }
     }
-    stack.pop();
-    chain.push((id, file));
-    ok
 }
 
 fn canonical(path: &Path) -> PathBuf {
