@@ -155,6 +155,8 @@ pub struct QuotaInfo {
     pub filter: Option<CExpr>,
     pub grouping: GroupingC,
     pub ratio: CExpr,
+    /// The ratio as written, for reports when it is more than a name.
+    pub ratio_text: String,
     pub base: CExpr,
     pub rounding: CExpr,
     pub mode: QuotaModeC,

@@ -266,6 +266,7 @@ impl Compiler<'_> {
             filter: filter?,
             grouping: grouping?,
             ratio: ratio?,
+            ratio_text: self.sources.slice(q.ratio.span).to_string(),
             base: base?,
             rounding: rounding?,
             mode: mode?,

@@ -142,10 +142,17 @@ pub fn quota_rule_text(program: &Program, params: &[Value], qi: usize) -> String
         crate::program::CExpr::Const(v) => program.show_value(v, ty),
         _ => "…".into(),
     };
+    let ratio = match &q.ratio {
+        crate::program::CExpr::Param(_) | crate::program::CExpr::Const(_) => {
+            show(&q.ratio, Ty::Percent)
+        }
+        // Read on each group's organisation: say how, as written.
+        _ => q.ratio_text.clone(),
+    };
     format!(
         "{} ≤ {} × {}, {}",
         program.grade_code(q.grade),
-        show(&q.ratio, Ty::Percent),
+        ratio,
         show(&q.base, Ty::GradeSet),
         show(&q.rounding, Ty::Rounding)
     )
