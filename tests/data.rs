@@ -167,3 +167,27 @@ fn dates_and_percents_in_both_forms() {
     assert_eq!(grade_of(&p, &d, &o, "b"), "KHTNV", "49% of tasks");
     assert_eq!(grade_of(&p, &d, &o, "c"), "HTTNV", "50 means 50%");
 }
+
+#[test]
+fn skipping_bad_rows_leaves_them_out_with_what_refers_to_them() {
+    let p = program(RULES);
+    let orgs = "id,name,parent,kind\nD,Huyện,,district\nC1,Chi bộ 1,D,cell\nC2,Chi bộ 2,NOPE,cell\n";
+    let members = "id,name,organisation,level\nm1,An,C1,High\nm2,Bình,C2,High\nm3,Chi,C1,Excellent\nm1,Dũng,C1,Low\nm5,Giang,C1,Mid\n";
+    let dir = dataset_dir("skip", orgs, members);
+    assert!(load_dir(&p, &dir).is_err(), "a strict load refuses the data");
+    let (d, left_out) = xeploai::data::load_dir_skipping(&p, &dir).expect("the rest loads");
+    let shown: Vec<String> = left_out.iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        shown,
+        [
+            "organisations.csv:4: unknown organisation \"NOPE\"",
+            "members.csv:4: column \"level\": \"Excellent\" is not one of High (Cao), Mid (Vừa), Low (Thấp)",
+            "members.csv:5: duplicate id \"m1\" (first on row 2)",
+            "members.csv:3: column \"organisation\": unknown organisation \"C2\"",
+        ]
+    );
+    assert_eq!((d.organisations.len(), d.members.len()), (2, 2));
+    // A problem of a whole file still stops the load.
+    let dir = dataset_dir("skip-column", orgs, "id,name,organisation\nm1,An,C1\n");
+    assert!(xeploai::data::load_dir_skipping(&p, &dir).is_err());
+}

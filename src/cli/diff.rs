@@ -18,11 +18,11 @@ pub(super) fn cmd_diff(
 ) -> i32 {
     // Each side reads the data through its own schema (a later year may
     // read more columns); the rows are the same, in the same order.
-    let (old_checked, old_data, old_params) = match prepare(old, data, sets.0, io) {
+    let (old_checked, old_data, old_params) = match prepare(old, data, sets.0, false, io) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let (new_checked, new_data, new_params) = match prepare(new, data, sets.1, io) {
+    let (new_checked, new_data, new_params) = match prepare(new, data, sets.1, false, io) {
         Ok(x) => x,
         Err(code) => return code,
     };

@@ -71,6 +71,10 @@ pub enum Command {
         /// Number style of the table: vi (4.336; 19,0%) or en (4,336; 19.0%).
         #[arg(long, value_enum, default_value = "vi")]
         numbers: NumberStyle,
+        /// Leave out rows with problems (and what refers to them), list
+        /// them, and grade the rest, instead of stopping.
+        #[arg(long)]
+        skip_bad_rows: bool,
     },
     /// Show why one member or organisation got its grade.
     #[command(
@@ -199,7 +203,17 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
             out,
             set,
             numbers,
-        } => cmd_grade(&rules, &data, format, out.as_deref(), &set, numbers, io),
+            skip_bad_rows,
+        } => {
+            let options = GradeOptions {
+                format,
+                out: out.as_deref(),
+                set: &set,
+                numbers,
+                skip_bad_rows,
+            };
+            cmd_grade(&rules, &data, &options, io)
+        }
         Command::Explain {
             rules,
             data,
@@ -301,6 +315,7 @@ fn prepare(
     rules: &Path,
     data: &Path,
     set: &[(String, String)],
+    skip_bad_rows: bool,
     io: &mut Io,
 ) -> Result<(Checked, crate::data::Dataset, Vec<crate::value::Value>), i32> {
     let checked = load_rules(rules, io).ok_or(1)?;
@@ -312,23 +327,42 @@ fn prepare(
         );
         2
     })?;
-    let dataset = crate::data::load_dir(&checked.program, data).map_err(|errors| {
+    let loaded = if skip_bad_rows {
+        crate::data::load_dir_skipping(&checked.program, data).map(|(d, left_out)| {
+            for e in &left_out {
+                let _ = writeln!(io.err, "left out: {e}");
+            }
+            if !left_out.is_empty() {
+                let _ = writeln!(
+                    io.err,
+                    "{} problem(s); the rows above were left out and the rest graded",
+                    left_out.len()
+                );
+            }
+            d
+        })
+    } else {
+        crate::data::load_dir(&checked.program, data)
+    };
+    let dataset = loaded.map_err(|errors| {
         let _ = writeln!(io.err, "{errors}");
         1
     })?;
     Ok((checked, dataset, params))
 }
 
-fn cmd_grade(
-    rules: &Path,
-    data: &Path,
+/// How `grade` reports.
+struct GradeOptions<'a> {
     format: Format,
-    out: Option<&Path>,
-    set: &[(String, String)],
+    out: Option<&'a Path>,
+    set: &'a [Setting],
     numbers: NumberStyle,
-    io: &mut Io,
-) -> i32 {
-    let (checked, dataset, params) = match prepare(rules, data, set, io) {
+    skip_bad_rows: bool,
+}
+
+fn cmd_grade(rules: &Path, data: &Path, o: &GradeOptions, io: &mut Io) -> i32 {
+    let (format, out, numbers) = (o.format, o.out, o.numbers);
+    let (checked, dataset, params) = match prepare(rules, data, o.set, o.skip_bad_rows, io) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -354,7 +388,7 @@ fn cmd_grade(
 }
 
 fn cmd_explain(rules: &Path, data: &Path, id: &str, set: &[(String, String)], io: &mut Io) -> i32 {
-    let (checked, dataset, params) = match prepare(rules, data, set, io) {
+    let (checked, dataset, params) = match prepare(rules, data, set, false, io) {
         Ok(x) => x,
         Err(code) => return code,
     };

@@ -202,6 +202,55 @@ impl Dataset {
 
 /// Loads and validates the dataset in `dir` against the program's schemas.
 pub fn load_dir(program: &Program, dir: &Path) -> Result<Dataset, DataErrors> {
+    let (raw_orgs, raw_members) = read_dir(dir)?;
+    load_rows(program, dir, &raw_orgs, &raw_members, &Skip::default()).map_err(DataErrors)
+}
+
+/// As [`load_dir`], but a row with a problem is left out (with whatever
+/// then refers to it) instead of stopping the load; returns the dataset and
+/// every problem of the rows left out. Problems of a whole file (a missing
+/// column, an unreadable file) still stop it.
+pub fn load_dir_skipping(
+    program: &Program,
+    dir: &Path,
+) -> Result<(Dataset, Vec<DataError>), DataErrors> {
+    let (raw_orgs, raw_members) = read_dir(dir)?;
+    let mut skip = Skip::default();
+    let mut skipped = Vec::new();
+    loop {
+        match load_rows(program, dir, &raw_orgs, &raw_members, &skip) {
+            Ok(d) => return Ok((d, skipped)),
+            Err(errors) => {
+                // Each pass leaves out at least one more row, so this ends.
+                let mut progress = false;
+                for e in &errors {
+                    let Some(row) = e.row.filter(|&r| r > 1) else {
+                        return Err(DataErrors(errors));
+                    };
+                    let set = if e.file == raw_orgs.file {
+                        &mut skip.organisations
+                    } else {
+                        &mut skip.members
+                    };
+                    progress |= set.insert(row);
+                }
+                if !progress {
+                    return Err(DataErrors(errors));
+                }
+                skipped.extend(errors);
+            }
+        }
+    }
+}
+
+/// Lines left out of each file.
+#[derive(Default)]
+struct Skip {
+    organisations: std::collections::HashSet<usize>,
+    members: std::collections::HashSet<usize>,
+}
+
+fn read_dir(dir: &Path) -> Result<(RawTable, RawTable), DataErrors> {
     let mut errors = Vec::new();
     if !dir.is_dir() {
         let file = dir.display().to_string();
@@ -212,18 +261,30 @@ pub fn load_dir(program: &Program, dir: &Path) -> Result<Dataset, DataErrors> {
             problem: Problem::NoFolder,
         }]));
     }
-    let parsers = parse::Parsers::new(program);
     let raw_orgs = read::read_table(dir, "organisations", &mut errors);
     let raw_members = read::read_table(dir, "members", &mut errors);
-    let (Some(raw_orgs), Some(raw_members)) = (raw_orgs, raw_members) else {
-        return Err(DataErrors(errors));
-    };
+    match (raw_orgs, raw_members) {
+        (Some(o), Some(m)) if errors.is_empty() => Ok((o, m)),
+        _ => Err(DataErrors(errors)),
+    }
+}
+
+fn load_rows(
+    program: &Program,
+    dir: &Path,
+    raw_orgs: &RawTable,
+    raw_members: &RawTable,
+    skip: &Skip,
+) -> Result<Dataset, Vec<DataError>> {
+    let mut errors = Vec::new();
+    let parsers = parse::Parsers::new(program);
     // Organisations first, so members' references resolve as they are read.
     let (mut orgs, parent_refs) = typed(
         &program.organisation,
-        &raw_orgs,
+        raw_orgs,
         &parsers,
         None,
+        &skip.organisations,
         &mut errors,
     );
     let org_ids = index_ids(&orgs, program.organisation.id, &mut errors);
@@ -240,9 +301,10 @@ pub fn load_dir(program: &Program, dir: &Path) -> Result<Dataset, DataErrors> {
     );
     let (members, _) = typed(
         &program.member,
-        &raw_members,
+        raw_members,
         &parsers,
         Some(&org_ids),
+        &skip.members,
         &mut errors,
     );
     index_ids(&members, program.member.id, &mut errors);
@@ -250,18 +312,14 @@ pub fn load_dir(program: &Program, dir: &Path) -> Result<Dataset, DataErrors> {
         errors.sort_by(|a, b| {
             (a.file != raw_orgs.file, a.row).cmp(&(b.file != raw_orgs.file, b.row))
         });
-        return Err(DataErrors(errors));
+        return Err(errors);
     }
     let cycles = cycle_errors(program, &orgs);
     if !cycles.is_empty() {
-        return Err(DataErrors(cycles));
+        return Err(cycles);
     }
-    Dataset::assemble(program, dir.to_path_buf(), members, orgs).map_err(|_| {
-        DataErrors(cycle_errors(
-            program,
-            &Table::new(&program.organisation, &raw_orgs.file),
-        ))
-    })
+    Dataset::assemble(program, dir.to_path_buf(), members, orgs)
+        .map_err(|_| cycle_errors(program, &Table::new(&program.organisation, &raw_orgs.file)))
 }
 
 /// Organisation references left to resolve: (record, field slot, id).
@@ -274,6 +332,7 @@ fn typed(
     raw: &RawTable,
     parsers: &parse::Parsers,
     orgs: Option<&HashMap<String, u32>>,
+    skip: &std::collections::HashSet<usize>,
     errors: &mut Vec<DataError>,
 ) -> (Table, Refs) {
     let mut table = Table::new(schema, &raw.file);
@@ -328,6 +387,9 @@ fn typed(
     let mut values = vec![Value::None; schema.fields.len()];
     let mut row_errors = Vec::new();
     raw.for_each_row(&mut row_errors, |line, cells| {
+        if skip.contains(&line) {
+            return;
+        }
         if cells.len() != raw.header.len() {
             errors.push(DataError {
                 file: raw.file.clone(),
