@@ -171,10 +171,14 @@ fn dates_and_percents_in_both_forms() {
 #[test]
 fn skipping_bad_rows_leaves_them_out_with_what_refers_to_them() {
     let p = program(RULES);
-    let orgs = "id,name,parent,kind\nD,Huyện,,district\nC1,Chi bộ 1,D,cell\nC2,Chi bộ 2,NOPE,cell\n";
+    let orgs =
+        "id,name,parent,kind\nD,Huyện,,district\nC1,Chi bộ 1,D,cell\nC2,Chi bộ 2,NOPE,cell\n";
     let members = "id,name,organisation,level\nm1,An,C1,High\nm2,Bình,C2,High\nm3,Chi,C1,Excellent\nm1,Dũng,C1,Low\nm5,Giang,C1,Mid\n";
     let dir = dataset_dir("skip", orgs, members);
-    assert!(load_dir(&p, &dir).is_err(), "a strict load refuses the data");
+    assert!(
+        load_dir(&p, &dir).is_err(),
+        "a strict load refuses the data"
+    );
     let (d, left_out) = xeploai::data::load_dir_skipping(&p, &dir).expect("the rest loads");
     let shown: Vec<String> = left_out.iter().map(|e| e.to_string()).collect();
     assert_eq!(
