@@ -3,7 +3,7 @@
 
 use super::error::CheckError;
 use super::expr::{ordered, GradeAccess, Scope};
-use super::suggest::did_you_mean;
+use super::suggest::help_for;
 use super::Compiler;
 use crate::program::*;
 use crate::source::Span;
@@ -60,10 +60,9 @@ impl Compiler<'_> {
                 let names = [
                     "count", "share", "all", "any", "sum", "min", "max", "months", "days",
                 ];
-                let help = match did_you_mean(other, names) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("the functions are {}", names.join(", ")),
-                };
+                let help = help_for(other, names, || {
+                    format!("the functions are {}", names.join(", "))
+                });
                 self.push(CheckError::UnknownName {
                     what: "function",
                     name: other.to_string(),
@@ -103,10 +102,9 @@ impl Compiler<'_> {
             "suborgs" => Collection::Suborgs,
             "all_members" => Collection::AllMembers,
             other => {
-                let help = match did_you_mean(other, ["members", "suborgs", "all_members"]) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => "the collections are `members`, `suborgs` and `all_members`".into(),
-                };
+                let help = help_for(other, ["members", "suborgs", "all_members"], || {
+                    "the collections are `members`, `suborgs` and `all_members`".into()
+                });
                 self.push(CheckError::UnknownName {
                     what: "collection",
                     name: other.to_string(),

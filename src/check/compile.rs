@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::error::CheckError;
 use super::expr::{type_name, Scope};
 use super::merge::Merged;
-use super::suggest::did_you_mean;
+use super::suggest::help_for;
 use super::Compiler;
 use crate::program::*;
 use crate::source::{nfc, SourceMap, Span};
@@ -256,10 +256,9 @@ impl<'a> Compiler<'a> {
                     let enum_names: Vec<String> =
                         self.enums.iter().map(|e| e.name.clone()).collect();
                     names.extend(enum_names.iter().map(|s| s.as_str()));
-                    let help = match did_you_mean(other, names.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("the types are {}", names.join(", ")),
-                    };
+                    let help = help_for(other, names.iter().copied(), || {
+                        format!("the types are {}", names.join(", "))
+                    });
                     self.push(CheckError::UnknownName {
                         what: "type",
                         name: other.to_string(),

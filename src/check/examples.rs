@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::error::CheckError;
 use super::expr::type_name;
-use super::suggest::did_you_mean;
+use super::suggest::help_for;
 use super::Compiler;
 use crate::program::*;
 use crate::syntax::ast::{self, SubjectKind};
@@ -35,14 +35,13 @@ impl Compiler<'_> {
                         .filter(|(_, (k, _))| *k == r.kind)
                         .map(|(n, _)| n.as_str())
                         .collect();
-                    let help = match did_you_mean(&like.node, names.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!(
+                    let help = help_for(&like.node, names.iter().copied(), || {
+                        format!(
                             "declare it first: `sample {}: {} {{ … }}`",
                             like.node,
                             r.kind.keyword()
-                        ),
-                    };
+                        )
+                    });
                     self.push(CheckError::UnknownName {
                         what: "sample",
                         name: like.node.clone(),
@@ -58,10 +57,9 @@ impl Compiler<'_> {
         for (name, e) in &r.fields {
             let Some(slot) = schema.field(&name.node) else {
                 let names: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
-                let help = match did_you_mean(&name.node, names.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("a {} has the fields {}", r.kind.keyword(), names.join(", ")),
-                };
+                let help = help_for(&name.node, names.iter().copied(), || {
+                    format!("a {} has the fields {}", r.kind.keyword(), names.join(", "))
+                });
                 self.push(CheckError::UnknownName {
                     what: "field",
                     name: name.node.clone(),
@@ -174,14 +172,13 @@ impl Compiler<'_> {
                                 .filter(|(_, (k, _))| *k == kind)
                                 .map(|(n, _)| n.as_str())
                                 .collect();
-                            let help = match did_you_mean(&name.node, names.iter().copied()) {
-                                Some(s) => format!("did you mean `{s}`?"),
-                                None => format!(
+                            let help = help_for(&name.node, names.iter().copied(), || {
+                                format!(
                                     "declare it first: `sample {}: {} {{ … }}`",
                                     name.node,
                                     kind.keyword()
-                                ),
-                            };
+                                )
+                            });
                             self.push(CheckError::UnknownName {
                                 what: "sample",
                                 name: name.node.clone(),
@@ -223,10 +220,9 @@ impl Compiler<'_> {
                 }
                 None => {
                     let help =
-                        match did_you_mean(&name.node, clauses.iter().map(|c| c.name.as_str())) {
-                            Some(s) => format!("did you mean `{s}`?"),
-                            None => "`by` names the clause expected to decide".into(),
-                        };
+                        help_for(&name.node, clauses.iter().map(|c| c.name.as_str()), || {
+                            "`by` names the clause expected to decide".into()
+                        });
                     self.push(CheckError::UnknownName {
                         what: "clause",
                         name: name.node.clone(),

@@ -3,7 +3,7 @@
 use miette::Report;
 
 use super::error::CheckError;
-use super::suggest::did_you_mean;
+use super::suggest::help_for;
 use super::Compiler;
 use crate::program::*;
 use crate::source::Span;
@@ -224,14 +224,15 @@ impl Compiler<'_> {
         if let Some(g) = self.grade_index.get(&code.node) {
             return Some(*g);
         }
-        let help = match did_you_mean(&code.node, self.grade_index.keys().map(|s| s.as_str())) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => {
+        let help = help_for(
+            &code.node,
+            self.grade_index.keys().map(|s| s.as_str()),
+            || {
                 let mut codes: Vec<&str> = self.grade_index.keys().map(|s| s.as_str()).collect();
                 codes.sort_by_key(|c| self.grade_index[*c]);
                 format!("the grades are {}", codes.join(", "))
-            }
-        };
+            },
+        );
         self.push(CheckError::UnknownGrade {
             name: code.node.clone(),
             help,
@@ -286,10 +287,9 @@ impl Compiler<'_> {
                     .iter()
                     .map(|f| f.name.as_str())
                     .collect();
-                let help = match did_you_mean(&seg.node, names.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("an organisation has the fields {}", names.join(", ")),
-                };
+                let help = help_for(&seg.node, names.iter().copied(), || {
+                    format!("an organisation has the fields {}", names.join(", "))
+                });
                 self.push(CheckError::UnknownName {
                     what: "organisation field",
                     name: seg.node.clone(),
@@ -390,9 +390,8 @@ impl Compiler<'_> {
         candidates.extend(self.grade_index.keys().cloned());
         candidates.extend(self.variants.keys().cloned());
         candidates.push("review_date".into());
-        let help = match did_you_mean(&id.node, candidates.iter().map(|s| s.as_str())) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => match scope.kind {
+        let help = help_for(&id.node, candidates.iter().map(|s| s.as_str()), || {
+            match scope.kind {
                 Some(k) => format!(
                     "a {} has the fields {}; declare new ones in `schema {}`",
                     k.keyword(),
@@ -400,8 +399,8 @@ impl Compiler<'_> {
                     k.keyword()
                 ),
                 None => "a literal value is a number, a percentage, a date, a text, a grade, an enumeration value or a rounding".into(),
-            },
-        };
+            }
+        });
         self.push(CheckError::UnknownName {
             what: "name",
             name: id.node.clone(),

@@ -9,7 +9,7 @@ use miette::Report;
 
 use super::error::CheckError;
 use super::load::Chain;
-use super::suggest::did_you_mean;
+use super::suggest::help_for;
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::ast::*;
 
@@ -178,10 +178,9 @@ impl Merger<'_> {
             .filter(|(_, (k, _))| *k == kind)
             .map(|(n, _)| n.as_str())
             .collect();
-        let help = match did_you_mean(&name.node, candidates.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("no {} of that name is declared {}", kind.word(), purpose),
-        };
+        let help = help_for(&name.node, candidates.iter().copied(), || {
+            format!("no {} of that name is declared {}", kind.word(), purpose)
+        });
         let what = match kind {
             Kind::Clause => "clause",
             Kind::Block => "grading block",
@@ -392,10 +391,9 @@ impl Merger<'_> {
                 .chain(self.examples.keys())
                 .cloned()
                 .collect();
-            let help = match did_you_mean(&name.node, candidates.iter().map(|s| s.as_str())) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => "`remove` takes the name of an inherited parameter, grading block, clause, quota, sample or test".into(),
-            };
+            let help = help_for(&name.node, candidates.iter().map(|s| s.as_str()), || {
+                "`remove` takes the name of an inherited parameter, grading block, clause, quota, sample or test".into()
+            });
             self.push(CheckError::UnknownName {
                 what: "rule",
                 name: name.node.clone(),

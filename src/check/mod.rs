@@ -22,7 +22,7 @@ use miette::Report;
 
 pub use error::CheckError;
 pub use load::normalise;
-pub use suggest::did_you_mean;
+pub use suggest::{did_you_mean, help_for};
 
 use crate::program::*;
 use crate::source::{SourceMap, Span};

@@ -14,6 +14,19 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c.to_string())
 }
 
+/// The help line for an unknown name: "did you mean `x`?" when a
+/// candidate is close, else what `otherwise` says.
+pub fn help_for<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    otherwise: impl FnOnce() -> String,
+) -> String {
+    match did_you_mean(name, candidates) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => otherwise(),
+    }
+}
+
 /// Edit distance over characters where swapping two neighbours counts as
 /// one edit (`levle` is one slip from `level`).
 fn distance(a: &str, b: &str) -> usize {

@@ -319,21 +319,21 @@ pub fn params_with(
     let mut values = program.default_params();
     for (name, text) in overrides {
         let Some(i) = program.param_index(name) else {
-            let help = match crate::check::did_you_mean(
+            let help = crate::check::help_for(
                 name,
                 program.params.iter().map(|p| p.name.as_str()),
-            ) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!(
-                    "the parameters are {}",
-                    program
-                        .params
-                        .iter()
-                        .map(|p| p.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
+                || {
+                    format!(
+                        "the parameters are {}",
+                        program
+                            .params
+                            .iter()
+                            .map(|p| p.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                },
+            );
             return Err(EvalError::UnknownParameter {
                 name: name.clone(),
                 help,
