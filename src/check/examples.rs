@@ -27,31 +27,7 @@ impl Compiler<'_> {
             .map(|f| f.default.clone().unwrap_or(Value::None))
             .collect();
         if let Some(like) = &r.like {
-            match samples.get(&like.node) {
-                Some((k, v)) if *k == r.kind => values = v.clone(),
-                _ => {
-                    let names: Vec<&str> = samples
-                        .iter()
-                        .filter(|(_, (k, _))| *k == r.kind)
-                        .map(|(n, _)| n.as_str())
-                        .collect();
-                    let help = help_for(&like.node, names.iter().copied(), || {
-                        format!(
-                            "declare it first: `sample {}: {} {{ … }}`",
-                            like.node,
-                            r.kind.keyword()
-                        )
-                    });
-                    self.push(CheckError::UnknownName {
-                        what: "sample",
-                        name: like.node.clone(),
-                        help,
-                        src: self.sources.named(like.span.file),
-                        span: like.span.into(),
-                    });
-                    return None;
-                }
-            }
+            values = self.sample(samples, like, r.kind)?;
         }
         let mut ok = true;
         for (name, e) in &r.fields {
@@ -105,6 +81,40 @@ impl Compiler<'_> {
             }
         }
         ok.then_some(values)
+    }
+
+    /// The values of the sample `name`, which must be of `kind`.
+    fn sample(
+        &mut self,
+        samples: &Samples,
+        name: &ast::Ident,
+        kind: SubjectKind,
+    ) -> Option<Vec<Value>> {
+        if let Some((k, v)) = samples.get(&name.node) {
+            if *k == kind {
+                return Some(v.clone());
+            }
+        }
+        let names: Vec<&str> = samples
+            .iter()
+            .filter(|(_, (k, _))| *k == kind)
+            .map(|(n, _)| n.as_str())
+            .collect();
+        let help = help_for(&name.node, names.iter().copied(), || {
+            format!(
+                "declare it first: `sample {}: {} {{ … }}`",
+                name.node,
+                kind.keyword()
+            )
+        });
+        self.push(CheckError::UnknownName {
+            what: "sample",
+            name: name.node.clone(),
+            help,
+            src: self.sources.named(name.span.file),
+            span: name.span.into(),
+        });
+        None
     }
 
     pub(super) fn samples(&mut self, samples: &[ast::Sample]) -> Samples {
@@ -164,30 +174,9 @@ impl Compiler<'_> {
                     None => None,
                 };
                 let record = match &child.like {
-                    Some(name) => match samples.get(&name.node) {
-                        Some((k, v)) if *k == kind => Some(v.clone()),
-                        _ => {
-                            let names: Vec<&str> = samples
-                                .iter()
-                                .filter(|(_, (k, _))| *k == kind)
-                                .map(|(n, _)| n.as_str())
-                                .collect();
-                            let help = help_for(&name.node, names.iter().copied(), || {
-                                format!(
-                                    "declare it first: `sample {}: {} {{ … }}`",
-                                    name.node,
-                                    kind.keyword()
-                                )
-                            });
-                            self.push(CheckError::UnknownName {
-                                what: "sample",
-                                name: name.node.clone(),
-                                help,
-                                src: self.sources.named(name.span.file),
-                                span: name.span.into(),
-                            });
-                            continue;
-                        }
+                    Some(name) => match self.sample(samples, name, kind) {
+                        Some(v) => Some(v),
+                        None => continue,
                     },
                     None => None,
                 };
