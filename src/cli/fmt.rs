@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::test::rules_files;
-use super::{render, write_atomically, Io};
+use super::{write_atomically, Io};
 
 pub(super) fn cmd_fmt(paths: &[PathBuf], check_only: bool, io: &mut Io) -> i32 {
     let files: Vec<PathBuf> = paths.iter().flat_map(|p| rules_files(p)).collect();
@@ -25,11 +25,7 @@ pub(super) fn cmd_fmt(paths: &[PathBuf], check_only: bool, io: &mut Io) -> i32 {
         let text = match crate::syntax::decode(&name, &bytes) {
             Ok(t) => t,
             Err(e) => {
-                let _ = write!(
-                    io.err,
-                    "{}",
-                    render(&miette::Report::new(*e), io.color, io.width)
-                );
+                io.report(*e);
                 failed = true;
                 continue;
             }
@@ -37,11 +33,7 @@ pub(super) fn cmd_fmt(paths: &[PathBuf], check_only: bool, io: &mut Io) -> i32 {
         let formatted = match crate::fmt::format_text(&name, &text) {
             Ok(f) => f,
             Err(crate::fmt::FmtError::Syntax(e)) => {
-                let _ = write!(
-                    io.err,
-                    "{}",
-                    render(&miette::Report::new(*e), io.color, io.width)
-                );
+                io.report(*e);
                 failed = true;
                 continue;
             }

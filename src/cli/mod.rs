@@ -179,6 +179,14 @@ pub struct Io<'a> {
     pub width: usize,
 }
 
+impl Io<'_> {
+    /// Prints a diagnostic as the CLI shows every problem.
+    pub fn report(&mut self, d: impl miette::Diagnostic + Send + Sync + 'static) {
+        let text = render(&miette::Report::new(d), self.color, self.width);
+        let _ = write!(self.err, "{text}");
+    }
+}
+
 /// Runs one command line; returns the exit code (0 ok, 1 rule, data or
 /// test failures, 2 usage).
 pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
@@ -320,11 +328,7 @@ fn prepare(
 ) -> Result<(Checked, crate::data::Dataset, Vec<crate::value::Value>), i32> {
     let checked = load_rules(rules, io).ok_or(1)?;
     let params = crate::eval::params_with(&checked.program, set).map_err(|e| {
-        let _ = write!(
-            io.err,
-            "{}",
-            render(&miette::Report::new(e), io.color, io.width)
-        );
+        io.report(e);
         2
     })?;
     let loaded = if skip_bad_rows {
@@ -423,11 +427,7 @@ fn grade_or_report(
     match crate::eval::grade(program, dataset, params) {
         Ok(o) => Some(o),
         Err(e) => {
-            let _ = write!(
-                io.err,
-                "{}",
-                render(&miette::Report::new(e), io.color, io.width)
-            );
+            io.report(e);
             None
         }
     }

@@ -199,13 +199,7 @@ impl Session {
         let parsed = crate::eval::params_with(p, &[(name.to_string(), value.to_string())]);
         let values = match parsed {
             Ok(v) => v,
-            Err(e) => {
-                return Reply::fail(crate::cli::render(
-                    &miette::Report::new(e),
-                    self.color,
-                    self.width,
-                ))
-            }
+            Err(e) => return Reply::fail(self.render_one(e)),
         };
         let i = p.param_index(name).unwrap_or(0);
         let (old, ty) = (
@@ -257,13 +251,7 @@ impl Session {
         let id = sources.add(Path::new(&name), name.clone(), crate::source::nfc(&text));
         let file = match crate::syntax::parse(&sources, id) {
             Ok(f) => f,
-            Err(e) => {
-                return Reply::fail(crate::cli::render(
-                    &miette::Report::new(*e),
-                    self.color,
-                    self.width,
-                ))
-            }
+            Err(e) => return Reply::fail(self.render_one(*e)),
         };
         let items = changes::items_of(&file, &sources);
         if items.is_empty() {

@@ -278,6 +278,11 @@ impl Session {
         self.render_all(&rejected.problems)
     }
 
+    /// One diagnostic, rendered for this session.
+    fn render_one(&self, d: impl miette::Diagnostic + Send + Sync + 'static) -> String {
+        crate::cli::render(&miette::Report::new(d), self.color, self.width)
+    }
+
     fn render_all(&self, reports: &[miette::Report]) -> String {
         reports
             .iter()
