@@ -122,6 +122,11 @@ fn multi_line_input_waits_for_the_end_of_a_block() {
         "grading members { x: HTTNV when true }"
     ));
     assert!(Session::is_complete("count(members)"));
+    assert!(!Session::is_complete("share(graded members, grade >="));
+    assert!(!Session::is_complete("param excellent_cap ="));
+    // Wrong before its end: shown at once, not waited on.
+    assert!(Session::is_complete("count(members) members"));
+    assert!(Session::is_complete("member_x: A level == High"));
     assert!(Session::is_complete("param x = \"{ not a bracket\""));
     let mut s = Session::new();
     assert_eq!(s.eval_line("count(").status, Status::More);

@@ -63,12 +63,6 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     (":quit", "", "leave (Ctrl-D too)"),
 ];
 
-/// Words that start a declaration in the rules language.
-const DECL_WORDS: &[&str] = &[
-    "param", "grading", "quota", "test", "sample", "report", "schema", "enum", "remove", "replace",
-    "ruleset", "extends", "grades",
-];
-
 impl Session {
     pub(super) fn command(&mut self, line: &str) -> Reply {
         let mut words = line.splitn(2, char::is_whitespace);
@@ -244,11 +238,8 @@ impl Session {
         };
         self.inputs += 1;
         let name = format!("<nhập {}>", self.inputs);
-        let text = self
-            .wrap_bare_clause(text)
-            .unwrap_or_else(|| text.to_string());
         let mut sources = SourceMap::default();
-        let id = sources.add(Path::new(&name), name.clone(), crate::source::nfc(&text));
+        let id = sources.add(Path::new(&name), name.clone(), crate::source::nfc(text));
         let file = match crate::syntax::parse(&sources, id) {
             Ok(f) => f,
             Err(e) => return Reply::fail(self.render_one(*e)),
@@ -284,25 +275,35 @@ impl Session {
         }
     }
 
-    /// `member_good: HTTNV when …` alone: a clause of that name is
-    /// replaced in its block.
-    fn wrap_bare_clause(&self, text: &str) -> Option<String> {
-        let p = self.current.as_ref()?;
-        let first = text.split_whitespace().next()?;
-        let name = first.trim_end_matches(':');
-        let name = if name == "replace" {
-            text.split_whitespace().nth(1)?.trim_end_matches(':')
-        } else {
-            name
+    /// A clause typed alone: it replaces the clause of that name in its
+    /// grading block. A new clause needs its block named.
+    fn bare_clause(&mut self, text: &str) -> Reply {
+        let Some(p) = &self.current else {
+            return Reply::fail("chưa nạp quy tắc: dùng :load RULES");
         };
-        if DECL_WORDS.contains(&first) && first != "replace" {
-            return None;
+        let head = text.trim_start();
+        let head = head
+            .strip_prefix("replace")
+            .filter(|r| r.starts_with(char::is_whitespace))
+            .unwrap_or(head);
+        let name = head.split(':').next().unwrap_or("").trim();
+        match p.clause_index(name) {
+            Some(c) => {
+                let wrapped = format!(
+                    "grading {} {{\n{text}\n}}",
+                    p.blocks[p.clauses[c].block].name
+                );
+                self.change(&wrapped, text)
+            }
+            None => {
+                let blocks: Vec<&str> = p.blocks.iter().map(|b| b.name.as_str()).collect();
+                Reply::fail(format!(
+                    "no clause `{name}` to replace; a new clause goes in its block, e.g. `grading {} {{ {} }}`",
+                    blocks.first().copied().unwrap_or("members"),
+                    text.trim()
+                ))
+            }
         }
-        let clause = p.clause_index(name)?;
-        Some(format!(
-            "grading {} {{\n{text}\n}}",
-            p.blocks[p.clauses[clause].block].name
-        ))
     }
 
     /// Takes back to `layers` (for `:undo`).
@@ -313,21 +314,19 @@ impl Session {
         Ok(())
     }
 
-    /// Rules text or a query.
+    /// Rules text, a clause alone, or a query: whichever the grammar reads
+    /// (or, if none, gets furthest with, so its error is the one shown).
     pub(super) fn input(&mut self, text: &str) -> Reply {
-        let first = text
-            .split(|c: char| c.is_whitespace() || c == '{')
-            .next()
-            .unwrap_or("");
-        let clause_like = text
-            .split_whitespace()
-            .next()
-            .is_some_and(|w| w.ends_with(':') && w.len() > 1)
-            || (first == "replace" && !text.contains("grading"));
-        if DECL_WORDS.contains(&first) || clause_like {
-            return self.change(text, text);
+        use crate::syntax::{read_input, InputForm, Reading};
+        match read_input(text) {
+            Reading::Complete(InputForm::Expr) | Reading::Invalid(InputForm::Expr) => {
+                self.query(text)
+            }
+            Reading::Complete(InputForm::Clause) | Reading::Invalid(InputForm::Clause) => {
+                self.bare_clause(text)
+            }
+            _ => self.change(text, text),
         }
-        self.query(text)
     }
 
     fn query(&mut self, text: &str) -> Reply {

@@ -160,78 +160,11 @@ impl Session {
         self.data.as_ref()
     }
 
-    /// Whether `text` is a finished input (balanced brackets, not ending
-    /// in an operator or a keyword that needs more).
+    /// Whether `text` is a finished input: the grammar says so, not a list
+    /// of words (an open block, a trailing `and`, a quota without its mode
+    /// all read as unfinished).
     pub fn is_complete(text: &str) -> bool {
-        let mut depth = 0i64;
-        let mut in_string = false;
-        let mut last = String::new();
-        for line in text.lines() {
-            let mut chars = line.chars().peekable();
-            while let Some(c) = chars.next() {
-                if in_string {
-                    match c {
-                        '\\' => {
-                            chars.next();
-                        }
-                        '"' => in_string = false,
-                        _ => {}
-                    }
-                    continue;
-                }
-                match c {
-                    '"' => in_string = true,
-                    '/' if chars.peek() == Some(&'/') => break,
-                    '(' | '[' | '{' => depth += 1,
-                    ')' | ']' | '}' => depth -= 1,
-                    _ => {}
-                }
-            }
-            let code = line.split("//").next().unwrap_or("").trim();
-            if !code.is_empty() {
-                last = code.to_string();
-            }
-        }
-        if depth > 0 || in_string {
-            return false;
-        }
-        // A quota ends with its mode: until `check` or `enforce`, it goes on.
-        let words: Vec<&str> = text.split_whitespace().collect();
-        let quota = words.first() == Some(&"quota") || words.starts_with(&["replace", "quota"]);
-        if quota && !words.iter().any(|w| matches!(*w, "check" | "enforce")) {
-            return false;
-        }
-        let tail = last
-            .rsplit(|c: char| c.is_whitespace())
-            .next()
-            .unwrap_or("");
-        !matches!(
-            tail,
-            "and"
-                | "or"
-                | "not"
-                | "when"
-                | "where"
-                | "of"
-                | "within"
-                | "most"
-                | "round"
-                | "by"
-                | "in"
-                | "cite"
-                | "="
-                | "=="
-                | "!="
-                | "<"
-                | "<="
-                | ">"
-                | ">="
-                | "+"
-                | "-"
-                | "*"
-                | "/"
-                | ","
-        ) && !last.ends_with(':')
+        crate::syntax::read_input(text) != crate::syntax::Reading::Unfinished
     }
 
     /// Takes one line of input.

@@ -204,6 +204,7 @@ pub fn rule_name(rule: Rule) -> &'static str {
         Rule::none_lit => "`none`",
         Rule::file => "a rules file",
         Rule::lone_expr => "an expression",
+        Rule::lone_clause => "a clause",
         Rule::decl => "a declaration",
         Rule::cite => "`cite \"…\"`",
         Rule::header => "`ruleset`",

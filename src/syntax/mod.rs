@@ -48,8 +48,7 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<String, Box<SyntaxError>> {
 
 /// Parses one file of the map into its syntax tree.
 pub fn parse(sources: &SourceMap, file: FileId) -> Result<ast::File, Box<SyntaxError>> {
-    static CALL_LIMIT: Once = Once::new();
-    CALL_LIMIT.call_once(|| pest::set_call_limit(NonZeroUsize::new(20_000_000)));
+    limit_calls();
 
     let text = sources.get(file).text.clone();
     let named = || sources.named(file);
@@ -76,6 +75,71 @@ fn only_comments(text: &str) -> bool {
         let l = l.trim();
         l.is_empty() || l.starts_with("//")
     })
+}
+
+/// Bounds pest's work on pathological input (set once per process).
+fn limit_calls() {
+    static CALL_LIMIT: Once = Once::new();
+    CALL_LIMIT.call_once(|| pest::set_call_limit(NonZeroUsize::new(20_000_000)));
+}
+
+/// What a piece of typed input can be read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputForm {
+    /// Declarations, as in a rules file.
+    Rules,
+    /// One clause (`name: GRADE when …`), to go into its grading block.
+    Clause,
+    /// An expression (a query).
+    Expr,
+}
+
+/// How typed input reads, by the grammar itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// The whole text reads as this form.
+    Complete(InputForm),
+    /// Some reading stops only at the end of the text: more lines may
+    /// finish it (an open block, a trailing `and`, a quota without its mode).
+    Unfinished,
+    /// No reading gets through; this one got furthest, so its error is
+    /// the one to show.
+    Invalid(InputForm),
+}
+
+/// Reads typed input as rules, a clause or an expression.
+pub fn read_input(text: &str) -> Reading {
+    limit_calls();
+    if depth::too_deep_at(text).is_some() {
+        return Reading::Invalid(InputForm::Rules);
+    }
+    let end = text.trim_end().len();
+    let mut furthest = (0, InputForm::Rules);
+    let mut unfinished = false;
+    for (form, rule) in [
+        (InputForm::Rules, Rule::file),
+        (InputForm::Clause, Rule::lone_clause),
+        (InputForm::Expr, Rule::lone_expr),
+    ] {
+        match RulesParser::parse(rule, text) {
+            Ok(_) => return Reading::Complete(form),
+            Err(e) => {
+                let at = match e.location {
+                    pest::error::InputLocation::Pos(p) => p,
+                    pest::error::InputLocation::Span((s, _)) => s,
+                };
+                unfinished |= at >= end;
+                if at > furthest.0 {
+                    furthest = (at, form);
+                }
+            }
+        }
+    }
+    if unfinished {
+        Reading::Unfinished
+    } else {
+        Reading::Invalid(furthest.1)
+    }
 }
 
 /// Parses a lone expression (a `--set` value, a REPL line).
