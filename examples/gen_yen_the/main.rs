@@ -66,6 +66,25 @@ struct Org {
     self_detected: bool,
 }
 
+impl Org {
+    /// A district or province committee: not graded, so no criteria.
+    fn above_grassroots(id: &str, name: &str, parent: &str, kind: &'static str) -> Org {
+        Org {
+            id: id.into(),
+            name: name.into(),
+            parent: parent.into(),
+            kind,
+            founded: String::new(),
+            key_level: "",
+            other_level: "",
+            targets: 100,
+            peers: "",
+            disciplined: false,
+            self_detected: false,
+        }
+    }
+}
+
 fn levels(grade: Grade, rng: &mut Rng) -> (&'static str, &'static str) {
     match grade {
         Grade::Excellent => ("Xuất sắc", rng.pick(&["Tốt", "Xuất sắc", "Tốt"])),
@@ -106,19 +125,12 @@ fn district(
     rng: &mut Rng,
 ) -> std::io::Result<()> {
     let root = format!("{prefix}HU");
-    orgs.push(Org {
-        id: root.clone(),
-        name: district_name.to_string(),
-        parent: parent.to_string(),
-        kind: "Đảng bộ huyện",
-        founded: String::new(),
-        key_level: "",
-        other_level: "",
-        targets: 100,
-        peers: "",
-        disciplined: false,
-        self_detected: false,
-    });
+    orgs.push(Org::above_grassroots(
+        &root,
+        district_name,
+        parent,
+        "Đảng bộ huyện",
+    ));
     let list = grassroots();
     let mut containers: Vec<Container> = Vec::new();
     let (mut db, mut cb) = (0, 0);
@@ -642,19 +654,12 @@ fn main() -> std::io::Result<()> {
             &mut rng,
         )?;
     } else {
-        orgs.push(Org {
-            id: "TINH".into(),
-            name: "Đảng bộ tỉnh (tổng hợp)".into(),
-            parent: String::new(),
-            kind: "Đảng bộ tỉnh",
-            founded: String::new(),
-            key_level: "",
-            other_level: "",
-            targets: 100,
-            peers: "",
-            disciplined: false,
-            self_detected: false,
-        });
+        orgs.push(Org::above_grassroots(
+            "TINH",
+            "Đảng bộ tỉnh (tổng hợp)",
+            "",
+            "Đảng bộ tỉnh",
+        ));
         for d in 1..=copies {
             let name = format!("Đảng bộ huyện mẫu số {d}");
             district(

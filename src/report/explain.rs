@@ -34,6 +34,13 @@ fn clause_words(program: &Program, clause: usize) -> String {
     }
 }
 
+/// The values a condition read, one per line under its clause.
+fn values_read(out: &mut String, readings: &[(String, String)]) {
+    for (what, value) in readings {
+        let _ = writeln!(out, "       {what} = {value}");
+    }
+}
+
 /// The trail, line by line, with citations and the values read.
 pub fn explain_text(program: &Program, data: &Dataset, params: &[Value], trail: &Trail) -> String {
     let mut out = String::new();
@@ -79,9 +86,7 @@ pub fn explain_text(program: &Program, data: &Dataset, params: &[Value], trail: 
                 );
                 // When nothing but `otherwise` held, say why each grade missed.
                 if by_otherwise && matches!(program.clauses[*clause].kind, ClauseKind::Grade(_)) {
-                    for (what, value) in readings {
-                        let _ = writeln!(out, "       {what} = {value}");
-                    }
+                    values_read(&mut out, readings);
                 }
             }
             Step::Decided { clause, readings } => {
@@ -91,9 +96,7 @@ pub fn explain_text(program: &Program, data: &Dataset, params: &[Value], trail: 
                     clause_words(program, *clause),
                     cite(program, *clause)
                 );
-                for (what, value) in readings {
-                    let _ = writeln!(out, "       {what} = {value}");
-                }
+                values_read(&mut out, readings);
             }
             Step::Capped {
                 clause,
@@ -111,9 +114,7 @@ pub fn explain_text(program: &Program, data: &Dataset, params: &[Value], trail: 
                     clause_words(program, *clause),
                     cite(program, *clause)
                 );
-                for (what, value) in readings {
-                    let _ = writeln!(out, "       {what} = {value}");
-                }
+                values_read(&mut out, readings);
             }
             Step::Lowered { action } => {
                 let q = &program.quotas[action.quota as usize];
