@@ -259,31 +259,25 @@ fn out_writes_atomically_and_never_over_an_input() {
         .file_name()
         .to_string_lossy()
         .ends_with(".tmp")));
-    let members = dir.join("members.csv");
-    let before = std::fs::read(&members).expect("members");
-    let refused = xeploai(&[
-        "grade",
-        "rules/2021.rules",
-        "--data",
-        &dir_s,
-        "--out",
-        &members.to_string_lossy(),
-    ]);
-    assert_eq!(refused.status.code(), Some(1));
-    assert!(text(&refused.stderr).contains("it is one of the inputs"));
-    assert_eq!(std::fs::read(&members).expect("members"), before);
-    let rules = root().join("rules/2021.rules");
-    let rules_before = std::fs::read(&rules).expect("rules");
-    let refused = xeploai(&[
-        "grade",
-        "rules/2021.rules",
-        "--data",
-        &dir_s,
-        "--out",
-        "rules/2021.rules",
-    ]);
-    assert_eq!(refused.status.code(), Some(1));
-    assert_eq!(std::fs::read(&rules).expect("rules"), rules_before);
+    // Neither a data file nor the rules file is ever written over.
+    for input in [dir.join("members.csv"), root().join("rules/2021.rules")] {
+        let before = std::fs::read(&input).expect("input");
+        let refused = xeploai(&[
+            "grade",
+            "rules/2021.rules",
+            "--data",
+            &dir_s,
+            "--out",
+            &input.to_string_lossy(),
+        ]);
+        assert_eq!(refused.status.code(), Some(1));
+        assert!(
+            text(&refused.stderr).contains("it is one of the inputs"),
+            "{}",
+            text(&refused.stderr)
+        );
+        assert_eq!(std::fs::read(&input).expect("input"), before);
+    }
 }
 
 #[test]
