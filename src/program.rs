@@ -314,6 +314,35 @@ impl Program {
     pub fn clause_index(&self, name: &str) -> Option<usize> {
         self.clauses.iter().position(|c| c.name == name)
     }
+    /// What decides how a dataset is read (fields, types, defaults,
+    /// columns, enumerations): two programs with the same signature read
+    /// the same files into the same dataset.
+    pub fn data_signature(&self) -> String {
+        let one = |s: &SchemaInfo| {
+            s.fields
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{}:{:?}:{}:{:?}:{:?}",
+                        f.name, f.ty, f.optional, f.default, f.columns
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(";")
+        };
+        let enums: Vec<String> = self
+            .enums
+            .iter()
+            .map(|e| format!("{}{:?}", e.name, e.variants))
+            .collect();
+        format!(
+            "{}|{}|{}",
+            one(&self.member),
+            one(&self.organisation),
+            enums.join(",")
+        )
+    }
+
     /// The parameter values as declared (before any `--set`).
     pub fn default_params(&self) -> Vec<Value> {
         self.params.iter().map(|p| p.value.clone()).collect()

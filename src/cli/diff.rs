@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{emit, grade_or_report, prepare, Format, Io, Setting};
+use super::{emit, grade_or_report, load_data, prepare_rules, Format, Io, Setting};
 use crate::report::NumberStyle;
 
 #[allow(clippy::too_many_arguments)]
@@ -16,20 +16,35 @@ pub(super) fn cmd_diff(
     limit: usize,
     io: &mut Io,
 ) -> i32 {
-    // Each side reads the data through its own schema (a later year may
-    // read more columns); the rows are the same, in the same order.
-    let (old_checked, old_data, old_params) = match prepare(old, data, sets.0, false, io) {
+    let (old_checked, old_params) = match prepare_rules(old, sets.0, io) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let (new_checked, new_data, new_params) = match prepare(new, data, sets.1, false, io) {
+    let (new_checked, new_params) = match prepare_rules(new, sets.1, io) {
         Ok(x) => x,
         Err(code) => return code,
     };
     let (op, np) = (&old_checked.program, &new_checked.program);
+    let old_data = match load_data(op, data, false, io) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    // A later year may read more columns: then the new rules read the data
+    // through their own schema (the rows are the same, in the same order);
+    // otherwise the dataset is read once.
+    let read_again;
+    let new_data = if op.data_signature() == np.data_signature() {
+        &old_data
+    } else {
+        read_again = match load_data(np, data, false, io) {
+            Ok(d) => d,
+            Err(code) => return code,
+        };
+        &read_again
+    };
     let (Some(old_outcome), Some(new_outcome)) = (
         grade_or_report(op, &old_data, &old_params, io),
-        grade_or_report(np, &new_data, &new_params, io),
+        grade_or_report(np, new_data, &new_params, io),
     ) else {
         return 1;
     };
@@ -43,7 +58,7 @@ pub(super) fn cmd_diff(
         params: &new_params,
         outcome: &new_outcome,
     };
-    let diff = crate::diff::compare(&new_data, &before, &after);
+    let diff = crate::diff::compare(new_data, &before, &after);
     let text = match format {
         Format::Table => format!(
             "Trước: {} ({})\nSau:   {} ({})\nDữ liệu: {}\n\n{}",
@@ -52,14 +67,14 @@ pub(super) fn cmd_diff(
             np.header.name,
             new.display(),
             data.display(),
-            crate::diff::text(np, &new_data, &diff, limit, NumberStyle::Vi)
+            crate::diff::text(np, new_data, &diff, limit, NumberStyle::Vi)
         ),
         Format::Json => {
-            serde_json::to_string_pretty(&crate::diff::to_json(&new_data, &before, &after, &diff))
+            serde_json::to_string_pretty(&crate::diff::to_json(new_data, &before, &after, &diff))
                 .unwrap_or_default()
                 + "\n"
         }
-        Format::Csv => match crate::diff::to_csv(np, &new_data, &diff) {
+        Format::Csv => match crate::diff::to_csv(np, new_data, &diff) {
             Ok(t) => t,
             Err(e) => {
                 let _ = writeln!(io.err, "cannot write CSV: {e}");

@@ -318,21 +318,30 @@ fn cmd_check(rules: &[PathBuf], io: &mut Io) -> i32 {
     i32::from(failed)
 }
 
-/// Rules, data and parameters, all checked; `Err(code)` after reporting.
-fn prepare(
+/// Rules and parameters, checked; `Err(code)` after reporting.
+fn prepare_rules(
     rules: &Path,
-    data: &Path,
-    set: &[(String, String)],
-    skip_bad_rows: bool,
+    set: &[Setting],
     io: &mut Io,
-) -> Result<(Checked, crate::data::Dataset, Vec<crate::value::Value>), i32> {
+) -> Result<(Checked, Vec<crate::value::Value>), i32> {
     let checked = load_rules(rules, io).ok_or(1)?;
     let params = crate::eval::params_with(&checked.program, set).map_err(|e| {
         io.report(e);
         2
     })?;
+    Ok((checked, params))
+}
+
+/// The dataset read through the program's schemas; `Err(code)` after
+/// reporting.
+fn load_data(
+    program: &crate::program::Program,
+    data: &Path,
+    skip_bad_rows: bool,
+    io: &mut Io,
+) -> Result<crate::data::Dataset, i32> {
     let loaded = if skip_bad_rows {
-        crate::data::load_dir_skipping(&checked.program, data).map(|(d, left_out)| {
+        crate::data::load_dir_skipping(program, data).map(|(d, left_out)| {
             for e in &left_out {
                 let _ = writeln!(io.err, "left out: {e}");
             }
@@ -346,12 +355,24 @@ fn prepare(
             d
         })
     } else {
-        crate::data::load_dir(&checked.program, data)
+        crate::data::load_dir(program, data)
     };
-    let dataset = loaded.map_err(|errors| {
+    loaded.map_err(|errors| {
         let _ = writeln!(io.err, "{errors}");
         1
-    })?;
+    })
+}
+
+/// Rules, data and parameters, all checked; `Err(code)` after reporting.
+fn prepare(
+    rules: &Path,
+    data: &Path,
+    set: &[Setting],
+    skip_bad_rows: bool,
+    io: &mut Io,
+) -> Result<(Checked, crate::data::Dataset, Vec<crate::value::Value>), i32> {
+    let (checked, params) = prepare_rules(rules, set, io)?;
+    let dataset = load_data(&checked.program, data, skip_bad_rows, io)?;
     Ok((checked, dataset, params))
 }
 

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use crate::check::{self, Rejected};
 use crate::data::Dataset;
 use crate::eval::Outcome;
-use crate::program::{Program, SchemaInfo};
+use crate::program::Program;
 
 pub use changes::{Item, Key, Layer};
 
@@ -99,33 +99,6 @@ impl Default for Session {
     fn default() -> Self {
         Session::new()
     }
-}
-
-/// The schemas as text, to tell whether a dataset must be read again.
-fn schema_signature(p: &Program) -> String {
-    let one = |s: &SchemaInfo| {
-        s.fields
-            .iter()
-            .map(|f| {
-                format!(
-                    "{}:{:?}:{}:{:?}:{:?}",
-                    f.name, f.ty, f.optional, f.default, f.columns
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(";")
-    };
-    let enums: Vec<String> = p
-        .enums
-        .iter()
-        .map(|e| format!("{}{:?}", e.name, e.variants))
-        .collect();
-    format!(
-        "{}|{}|{}",
-        one(&p.member),
-        one(&p.organisation),
-        enums.join(",")
-    )
 }
 
 impl Session {
@@ -295,7 +268,7 @@ impl Session {
                     d.organisations.len(),
                     d.members.len()
                 );
-                self.data_schema = Some(schema_signature(program));
+                self.data_schema = Some(program.data_signature());
                 self.data = Some(d);
                 self.data_dir = Some(dir.to_path_buf());
                 self.outcome = None;
@@ -337,11 +310,11 @@ impl Session {
         let warnings = self.render_all(&checked.warnings);
         let program = checked.program;
         // The dataset is read again only when the schemas changed.
-        if self.data.is_some() && self.data_schema.as_deref() != Some(&schema_signature(&program)) {
+        if self.data.is_some() && self.data_schema.as_deref() != Some(&program.data_signature()) {
             if let Some(dir) = self.data_dir.clone() {
                 let d = crate::data::load_dir(&program, &dir).map_err(|e| e.to_string())?;
                 self.data = Some(d);
-                self.data_schema = Some(schema_signature(&program));
+                self.data_schema = Some(program.data_signature());
             }
         }
         let old = std::mem::replace(&mut self.layers, layers);
@@ -406,7 +379,7 @@ impl Session {
         let Some(dir) = &self.data_dir else {
             return Err("chưa nạp dữ liệu: dùng :data DIR\n".into());
         };
-        let same_schema = self.data_schema.as_deref() == Some(&schema_signature(&b.program));
+        let same_schema = self.data_schema.as_deref() == Some(&b.program.data_signature());
         let outcome = match (&self.data, same_schema) {
             (Some(d), true) => crate::eval::grade(&b.program, d, &b.program.default_params()),
             _ => {
