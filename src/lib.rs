@@ -29,10 +29,12 @@ pub mod cli;
 pub mod data;
 pub mod diff;
 pub mod eval;
+pub mod files;
 pub mod fmt;
 pub mod golden;
 
 pub mod program;
+pub mod render;
 pub mod repl;
 pub mod report;
 

@@ -25,6 +25,21 @@ pub enum SyntaxError {
         span: SourceSpan,
     },
 
+    /// An invisible or terminal-controlling character (NUL, escape,
+    /// bidirectional override) anywhere in the text.
+    #[error("the rules file holds {what}")]
+    #[diagnostic(
+        code(xeploai::syntax::invisible_character),
+        help("delete it: it cannot be seen in an editor, and in a rule or a comment it can hide what the text really says; it often comes with text copied from another program")
+    )]
+    Invisible {
+        what: String,
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        #[label("here")]
+        span: SourceSpan,
+    },
+
     /// The file holds nothing but blanks and comments.
     #[error("the rules file is empty")]
     #[diagnostic(

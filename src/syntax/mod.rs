@@ -27,11 +27,13 @@ use crate::source::{nfc, FileId, SourceMap};
 #[grammar = "../grammar/rules.pest"]
 pub struct RulesParser;
 
-/// Decodes a rules file: UTF-8 (an optional BOM is dropped), NFC-normalised.
+/// Decodes a rules file: UTF-8 (an optional BOM is dropped), line ends
+/// made `\n` (a file saved on Windows ends lines with `\r\n`, an old Mac
+/// one with `\r`; all read alike), NFC-normalised.
 pub fn decode(name: &str, bytes: &[u8]) -> Result<String, Box<SyntaxError>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(nfc(text)),
+        Ok(text) => Ok(nfc(&unix_line_ends(text))),
         Err(e) => {
             let offset = e.valid_up_to();
             // The lossy text keeps the valid prefix byte for byte, so the
@@ -44,6 +46,14 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<String, Box<SyntaxError>> {
             }))
         }
     }
+}
+
+/// `\r\n` and a lone `\r` become `\n`; no copy when there is no `\r`.
+pub fn unix_line_ends(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\r') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// Parses one file of the map into its syntax tree.
@@ -65,9 +75,32 @@ pub fn parse(sources: &SourceMap, file: FileId) -> Result<ast::File, Box<SyntaxE
             span: SourceSpan::new(at.into(), 1),
         }));
     }
+    invisible_check(&text, named)?;
     let pairs = RulesParser::parse(Rule::file, &text)
         .map_err(|e| Box::new(translate(e, &text, named())))?;
     build::file(pairs, file, &named)
+}
+
+/// Refuses the first character that would be invisible or act on a
+/// terminal (a NUL, an escape, a bidirectional override), wherever it
+/// stands: in a comment it could hide what the rule really says.
+fn invisible_check(
+    text: &str,
+    named: impl Fn() -> miette::NamedSource<std::sync::Arc<str>>,
+) -> Result<(), Box<SyntaxError>> {
+    // A byte order mark is harmless (the grammar reads it as a blank).
+    let found = text.char_indices().find(|&(_, c)| {
+        !matches!(c, '\t' | '\n' | '\r' | '\u{feff}')
+            && crate::render::name_of_invisible(c).is_some()
+    });
+    match found {
+        Some((at, c)) => Err(Box::new(SyntaxError::Invisible {
+            what: crate::render::name_of_invisible(c).unwrap_or_default(),
+            src: named(),
+            span: SourceSpan::new(at.into(), c.len_utf8()),
+        })),
+        None => Ok(()),
+    }
 }
 
 fn only_comments(text: &str) -> bool {
@@ -153,6 +186,7 @@ pub fn parse_expr(sources: &SourceMap, file: FileId) -> Result<ast::Expr, Box<Sy
             span: SourceSpan::new(at.into(), 1),
         }));
     }
+    invisible_check(&text, named)?;
     let pairs = RulesParser::parse(Rule::lone_expr, &text)
         .map_err(|e| Box::new(translate(e, &text, named())))?;
     build::lone_expr(pairs, file, &named)
@@ -180,10 +214,14 @@ fn translate(
         };
     }
     let found_text = token_at(text, pos);
-    let found = if found_text.is_empty() {
-        "end of file".to_string()
-    } else {
-        format!("`{found_text}`")
+    let invisible = found_text
+        .chars()
+        .next()
+        .and_then(crate::render::name_of_invisible);
+    let found = match (&invisible, found_text.is_empty()) {
+        (Some(name), _) => name.clone(),
+        (None, true) => "end of file".to_string(),
+        (None, false) => format!("`{found_text}`"),
     };
     let mut names: Vec<&str> = positives.iter().map(|r| rule_name(*r)).collect();
     names.sort();
@@ -196,7 +234,13 @@ fn translate(
             format!("{} or {}", rest.join(", "), last)
         }
     };
-    let help = help_for(&positives, &found_text);
+    let help = match invisible {
+        Some(_) => {
+            "delete this invisible character; it often comes with text copied from another program"
+                .into()
+        }
+        None => help_for(&positives, &found_text),
+    };
     let len = found_text.len().max(if pos < text.len() { 1 } else { 0 });
     SyntaxError::Unexpected {
         found,
