@@ -38,7 +38,7 @@ pub(super) fn load_chain(
                 help = "check the path; rules files end in .rules",
                 "cannot read rules file {}: {}",
                 path.display(),
-                e
+                e.reason()
             ));
             return None;
         }
@@ -116,11 +116,11 @@ pub(super) fn load_layers(
 
 /// A file's bytes: from `cache` when it holds the file (a session keeps
 /// the text it loaded, whatever happens on disk), else from disk.
-fn read(path: &Path, cache: Option<&SourceMap>) -> std::io::Result<Vec<u8>> {
+fn read(path: &Path, cache: Option<&SourceMap>) -> Result<Vec<u8>, crate::files::ReadError> {
     if let Some(f) = cache.and_then(|c| c.find(path).map(|id| c.get(id))) {
         return Ok(f.text.as_bytes().to_vec());
     }
-    std::fs::read(path)
+    crate::files::read_regular(path, crate::files::MAX_RULES_BYTES, "rules file")
 }
 
 impl Loader<'_> {
@@ -203,7 +203,7 @@ impl Loader<'_> {
             Err(e) => {
                 self.problems.push(Report::new(CheckError::ExtendsNotFound {
                     path: base.display().to_string(),
-                    reason: e.to_string(),
+                    reason: e.reason(),
                     src: self.sources.named(id),
                     span,
                 }));

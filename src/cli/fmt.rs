@@ -14,23 +14,16 @@ pub(super) fn cmd_fmt(paths: &[PathBuf], check_only: bool, io: &mut Io) -> i32 {
     let mut failed = false;
     for file in files {
         let name = file.display().to_string();
-        let bytes = match std::fs::read(&file) {
+        let read = crate::files::read_regular(&file, crate::files::MAX_RULES_BYTES, "rules file");
+        let bytes = match read {
             Ok(b) => b,
             Err(e) => {
-                let _ = writeln!(io.err, "cannot read {name}: {e}");
+                let _ = writeln!(io.err, "cannot read {name}: {}", e.reason());
                 failed = true;
                 continue;
             }
         };
-        let text = match crate::syntax::decode(&name, &bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                io.report(*e);
-                failed = true;
-                continue;
-            }
-        };
-        let formatted = match crate::fmt::format_text(&name, &text) {
+        let formatted = match crate::fmt::format_file(&name, &bytes) {
             Ok(f) => f,
             Err(crate::fmt::FmtError::Syntax(e)) => {
                 io.report(*e);
@@ -43,13 +36,13 @@ pub(super) fn cmd_fmt(paths: &[PathBuf], check_only: bool, io: &mut Io) -> i32 {
                 continue;
             }
         };
-        if formatted.as_bytes() == bytes.as_slice() {
+        if formatted == bytes {
             continue;
         }
         if check_only {
             let _ = writeln!(io.out, "{name}: not formatted (run xeploai fmt {name})");
             failed = true;
-        } else if let Err(e) = write_atomically(&file, &formatted, &[]) {
+        } else if let Err(e) = write_atomically(&in_place(&file), &formatted, &[]) {
             let _ = writeln!(io.err, "{e}");
             failed = true;
         } else {
@@ -57,4 +50,10 @@ pub(super) fn cmd_fmt(paths: &[PathBuf], check_only: bool, io: &mut Io) -> i32 {
         }
     }
     i32::from(failed)
+}
+
+/// The file a rules path names: a symbolic link is followed, so the link
+/// stays a link and the file it points to is formatted.
+fn in_place(path: &std::path::Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }

@@ -4,7 +4,6 @@
 
 mod diff;
 mod fmt;
-mod output;
 mod test;
 
 use std::ffi::OsString;
@@ -13,7 +12,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-pub use output::{render, stderr_color, write_atomically};
+pub use crate::files::write_atomically;
+pub use crate::render::render;
 pub use test::rules_files;
 
 use crate::check::{self, is_warning, Checked};
@@ -263,9 +263,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
 }
 
 fn show_problems(problems: &[miette::Report], io: &mut Io) {
-    for p in problems {
-        let _ = write!(io.err, "{}", render(p, io.color, io.width));
-    }
+    let text = crate::render::render_all(problems, io.color, io.width);
+    let _ = write!(io.err, "{text}");
 }
 
 /// Checks a rules file, printing its diagnostics; `None` on errors.
@@ -357,10 +356,12 @@ fn load_data(
     } else {
         crate::data::load_dir(program, data)
     };
-    loaded.map_err(|errors| {
+    let dataset = loaded.map_err(|errors| {
         let _ = writeln!(io.err, "{errors}");
         1
-    })
+    })?;
+    let _ = write!(io.err, "{}", dataset.warnings_text());
+    Ok(dataset)
 }
 
 /// Rules, data and parameters, all checked; `Err(code)` after reporting.
@@ -475,7 +476,7 @@ fn emit(
             inputs.push(data.join(format!("{stem}.{ext}")));
         }
     }
-    if let Err(e) = write_atomically(path, text, &inputs) {
+    if let Err(e) = write_atomically(path, text.as_bytes(), &inputs) {
         let _ = writeln!(io.err, "{e}");
         return 1;
     }
@@ -500,4 +501,10 @@ fn cmd_repl(rules: Option<&Path>, data: Option<&Path>, io: &mut Io) -> i32 {
 /// Whether a diagnostic list holds an error (not only warnings).
 pub fn has_errors(problems: &[miette::Report]) -> bool {
     problems.iter().any(|p| !is_warning(p))
+}
+
+/// Colour only on a terminal, and never under NO_COLOR.
+pub fn stderr_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
 }

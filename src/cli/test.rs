@@ -143,7 +143,7 @@ fn check_golden(
                 .iter()
                 .map(|f| f.path.clone())
                 .collect();
-            if let Err(e) = write_atomically(golden, &now, &inputs) {
+            if let Err(e) = write_atomically(golden, now.as_bytes(), &inputs) {
                 let _ = writeln!(io.out, "  ✗ {shown}: {e}");
                 return Err(());
             }

@@ -532,7 +532,7 @@ impl Session {
             .iter()
             .map(|f| f.path.clone())
             .collect();
-        if let Err(e) = crate::cli::write_atomically(path, &text, &inputs) {
+        if let Err(e) = crate::files::write_atomically(path, text.as_bytes(), &inputs) {
             return Reply::fail(e.to_string());
         }
         match crate::check::check_file(path) {
