@@ -343,6 +343,51 @@ impl Program {
         )
     }
 
+    /// Which fields the rules read, per kind (`[member, organisation]`,
+    /// by slot): in conditions, through `let`, over children in
+    /// aggregates, in quotas and report rows. A field no rule reads
+    /// cannot change a grade.
+    pub fn fields_read(&self) -> [Vec<bool>; 2] {
+        let mut out = [
+            vec![false; self.member.fields.len()],
+            vec![false; self.organisation.fields.len()],
+        ];
+        let org = SubjectKind::Organisation;
+        for b in &self.blocks {
+            if let Some(f) = &b.filter {
+                mark_reads(f, b.kind, &mut out);
+            }
+            for &c in b.decisions.iter().chain(&b.caps) {
+                if let Some(w) = &self.clauses[c].when {
+                    mark_reads(w, b.kind, &mut out);
+                }
+            }
+        }
+        for q in &self.quotas {
+            let mut on_subject: Vec<&CExpr> = q.filter.iter().collect();
+            match &q.grouping {
+                GroupingC::Ancestor(e) => mark_reads(e, org, &mut out),
+                GroupingC::By(e) => on_subject.push(e),
+                GroupingC::All | GroupingC::Parent => {}
+            }
+            if let QuotaModeC::Enforce(keys) = &q.mode {
+                on_subject.extend(keys.iter().map(|(k, _)| k));
+            }
+            for e in on_subject {
+                mark_reads(e, q.kind, &mut out);
+            }
+            for e in [&q.ratio, &q.base, &q.rounding] {
+                mark_reads(e, org, &mut out);
+            }
+        }
+        for r in &self.report {
+            if let Some(f) = &r.filter {
+                mark_reads(f, r.kind, &mut out);
+            }
+        }
+        out
+    }
+
     /// The parameter values as declared (before any `--set`).
     pub fn default_params(&self) -> Vec<Value> {
         self.params.iter().map(|p| p.value.clone()).collect()
@@ -382,5 +427,47 @@ impl Program {
     }
     pub fn rounding_names() -> impl Iterator<Item = (&'static str, Rounding)> {
         Rounding::ALL.into_iter()
+    }
+}
+
+/// Marks the fields `e` reads when evaluated for an entity of `kind`.
+fn mark_reads(e: &CExpr, kind: SubjectKind, out: &mut [Vec<bool>; 2]) {
+    let slot_of = |k: SubjectKind| match k {
+        SubjectKind::Member => 0,
+        SubjectKind::Organisation => 1,
+    };
+    match e {
+        CExpr::Field(slot) => {
+            if let Some(r) = out[slot_of(kind)].get_mut(*slot as usize) {
+                *r = true;
+            }
+        }
+        CExpr::OrgField(base, slot) => {
+            mark_reads(base, kind, out);
+            if let Some(r) = out[1].get_mut(*slot as usize) {
+                *r = true;
+            }
+        }
+        CExpr::Const(_) | CExpr::Param(_) | CExpr::Grade => {}
+        CExpr::Not(x) | CExpr::Neg(x) | CExpr::Let(_, _, x) => mark_reads(x, kind, out),
+        CExpr::Bin(_, _, a, b) | CExpr::InSet(a, b) => {
+            mark_reads(a, kind, out);
+            mark_reads(b, kind, out);
+        }
+        CExpr::InList(x, items) => {
+            mark_reads(x, kind, out);
+            items.iter().for_each(|i| mark_reads(i, kind, out));
+        }
+        CExpr::If(c, a, b) => {
+            for x in [c, a, b] {
+                mark_reads(x, kind, out);
+            }
+        }
+        CExpr::Call(_, args) => args.iter().for_each(|a| mark_reads(a, kind, out)),
+        CExpr::Agg(agg, _) => {
+            if let Some(arg) = &agg.arg {
+                mark_reads(arg, agg.coll.element(), out);
+            }
+        }
     }
 }

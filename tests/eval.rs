@@ -28,6 +28,7 @@ fn check_mode_rounds_as_declared() {
         "quota top: A of member within parent at most cap of [A, B] round floor check",
     ));
     let d = load_dir(&p, &dataset_dir("round", ORGS, MEMBERS)).expect("data");
+    let (_, c1) = d.find(&p, "C1").expect("C1");
     // C1: 4 A of 10 in the base; 25% × 10 = 2.5, 24% × 10 = 2.4.
     let cap_with = |pct: &str, rounding: &str| {
         let text = rules(&format!(
@@ -38,7 +39,7 @@ fn check_mode_rounds_as_declared() {
         let f = o
             .findings
             .iter()
-            .find(|f| matches!(f.group, xeploai::eval::GroupRef::Organisation(1)))
+            .find(|f| f.group == xeploai::eval::GroupRef::Organisation(c1))
             .expect("C1")
             .clone();
         (f.cap, f.count, f.breach)

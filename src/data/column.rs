@@ -99,6 +99,14 @@ impl Column {
         }
     }
 
+    /// Appends a text (to a text column).
+    pub fn push_text(&mut self, t: &str) {
+        if let Column::Text { data, ends } = self {
+            data.push_str(t);
+            ends.push(data.len());
+        }
+    }
+
     pub fn text(&self, i: usize) -> &str {
         match self {
             Column::Text { data, ends } => {

@@ -11,12 +11,77 @@ pub enum Problem {
     /// Neither `NAME.csv` nor `NAME.json` is in the folder.
     #[error("no {stem}.csv or {stem}.json in the data folder")]
     MissingFile { stem: &'static str },
+    /// Both `NAME.csv` and `NAME.json` are in the folder.
+    #[error("both {stem}.csv and {stem}.json are in the data folder; which one is meant cannot be known: remove or rename one")]
+    TwoFiles { stem: &'static str },
     /// The file exists but cannot be read.
     #[error("cannot read the file: {reason}")]
     Unreadable { reason: String },
     /// A JSON file that is not an array of objects.
     #[error("not a JSON array of objects: {reason}")]
     BadJson { reason: String },
+    /// A quote that opens a value and does not close properly: the row
+    /// is left out, the rows after it are read.
+    #[error("a quote (\") opens a value on this line and is not closed properly (a value may hold at most {max_lines} line breaks); write a quote inside a value as two (\"\"), or remove the stray one")]
+    UnclosedQuote { max_lines: usize },
+    /// Text right after a closing quote (`"abc"def`).
+    #[error("text follows a closing quote (\") inside a value; write a quote inside a value as two (\"\"), or quote the whole value")]
+    TextAfterQuote,
+    /// A warning: a quoted value holds line breaks (Alt+Enter in Excel).
+    #[error("a value on this row runs over lines {first}–{last} (a line break inside a cell); check that this is meant")]
+    ValueOverLines { first: usize, last: usize },
+    /// A file with a header and no rows.
+    #[error("the file has no rows after the header: there is nothing to grade")]
+    NoRows,
+    /// Two header cells with the same name.
+    #[error("the header has two columns named \"{name}\" (columns {first} and {second}); which one is meant cannot be known")]
+    SameHeaderTwice {
+        name: String,
+        first: String,
+        second: String,
+    },
+    /// A column no field reads whose name is close to one a field would
+    /// read, while that field has no column: almost surely a typo, which
+    /// would silently give every row the field's default.
+    #[error("no field reads this column; did you mean \"{suggestion}\" (field `{field}`)? Without it every row gets `{field}` = {default}")]
+    TypoColumn {
+        suggestion: String,
+        field: String,
+        default: String,
+    },
+    /// A warning: columns the rules do not read.
+    #[error("{count} column(s) that these rules do not read, left aside: {names}")]
+    UnreadColumns { count: usize, names: String },
+    /// A warning: a field the rules read that has no column, so every row
+    /// gets its default.
+    #[error("no column for field `{field}`, which the rules read; every row gets the default {default} (name a column {accepted} to give it)")]
+    DefaultedField {
+        field: String,
+        default: String,
+        accepted: String,
+    },
+    /// A value outside the range its field allows.
+    #[error("{value:?} is outside the range of `{field}` ({range})")]
+    OutOfRange {
+        value: String,
+        field: String,
+        range: String,
+    },
+    /// A percentage written as a bare fraction or a bare small number:
+    /// `0.8` may mean 0.8 % or 80 %.
+    #[error("{value:?} could mean {value}% or {as_percent}%; write the percentage with its sign, e.g. {as_percent}%")]
+    AmbiguousPercent { value: String, as_percent: String },
+    /// A second organisation without a parent.
+    #[error("organisation {id:?} has no parent, but {root:?} (row {root_row}) is the top of the tree; give its parent (column \"{column}\")")]
+    SecondRoot {
+        id: String,
+        root: String,
+        root_row: usize,
+        column: String,
+    },
+    /// A member id that is also an organisation's.
+    #[error("member id {id:?} is also the id of an organisation (organisations.csv row {org_row}); ids must tell them apart")]
+    IdOfOrganisation { id: String, org_row: usize },
     /// A row with more or fewer cells than the header.
     #[error("the row has {found} cell(s); the header has {expected}")]
     CellCount { found: usize, expected: usize },
@@ -57,17 +122,39 @@ pub struct DataError {
     pub problem: Problem,
 }
 
+impl DataError {
+    /// A problem of a whole file.
+    pub fn file(file: &str, problem: Problem) -> DataError {
+        DataError {
+            file: file.to_string(),
+            row: None,
+            column: None,
+            problem,
+        }
+    }
+    /// A problem of one row.
+    pub fn at(file: &str, row: usize, problem: Problem) -> DataError {
+        DataError {
+            file: file.to_string(),
+            row: Some(row),
+            column: None,
+            problem,
+        }
+    }
+}
+
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        use crate::render::escape_controls;
+        write!(f, "{}", escape_controls(&self.file))?;
         if let Some(row) = self.row {
             write!(f, ":{row}")?;
         }
         write!(f, ": ")?;
         if let Some(col) = &self.column {
-            write!(f, "column \"{col}\": ")?;
+            write!(f, "column \"{}\": ", escape_controls(col))?;
         }
-        write!(f, "{}", self.problem)
+        write!(f, "{}", escape_controls(&self.problem.to_string()))
     }
 }
 
@@ -79,9 +166,10 @@ pub struct DataErrors(pub Vec<DataError>);
 
 impl fmt::Display for DataErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for e in &self.0 {
+        for e in self.0.iter().take(crate::render::MAX_SHOWN) {
             writeln!(f, "{e}")?;
         }
+        write!(f, "{}", crate::render::more_line(self.0.len()))?;
         write!(
             f,
             "{} problem(s) in the data; nothing was graded",

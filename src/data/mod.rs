@@ -4,19 +4,28 @@
 //! A folder holds `organisations.csv` and `members.csv` (or `.json` arrays
 //! of objects). Headers are matched to fields through the schema's column
 //! names (Vietnamese or English); every bad value is reported with file,
-//! row and column, and nothing is graded while any problem remains.
+//! row (the line as an editor numbers it) and column, and nothing is
+//! graded while any problem remains. Doubtful but harmless findings
+//! (columns left aside, defaults used for a whole column) are warnings
+//! the dataset carries. Records are put in order of id, so the order of
+//! the rows in a file never changes a result.
 
 mod column;
+mod delimited;
 mod error;
+mod header;
 mod parse;
 mod read;
+mod tree;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 pub use column::Column;
 pub use error::{DataError, DataErrors, Problem};
+pub use header::column_letters;
 pub use parse::number as parse_number;
+pub use tree::Children;
 
 use crate::program::{Program, SchemaInfo, Ty};
 use crate::syntax::ast::SubjectKind;
@@ -54,52 +63,14 @@ impl Table {
     }
 }
 
-/// Children of each organisation, in compressed rows: the children of `o`
-/// are `items[starts[o]..starts[o + 1]]`.
-#[derive(Debug, Clone, Default)]
-pub struct Children {
-    starts: Vec<u32>,
-    items: Vec<u32>,
-}
-
-impl Children {
-    /// Groups `parent_of[i]` (u32::MAX = none) into per-parent lists, in
-    /// index order.
-    pub fn build(parents: usize, parent_of: impl Iterator<Item = u32> + Clone) -> Children {
-        let mut counts = vec![0u32; parents + 1];
-        for p in parent_of.clone() {
-            if (p as usize) < parents {
-                counts[p as usize + 1] += 1;
-            }
-        }
-        for i in 1..counts.len() {
-            counts[i] += counts[i - 1];
-        }
-        let starts = counts.clone();
-        let mut fill = counts;
-        let mut items = vec![0u32; *starts.last().unwrap_or(&0) as usize];
-        for (i, p) in parent_of.enumerate() {
-            if (p as usize) < parents {
-                items[fill[p as usize] as usize] = i as u32;
-                fill[p as usize] += 1;
-            }
-        }
-        Children { starts, items }
-    }
-    #[inline]
-    pub fn of(&self, o: u32) -> &[u32] {
-        let o = o as usize;
-        match (self.starts.get(o), self.starts.get(o + 1)) {
-            (Some(&s), Some(&e)) => &self.items[s as usize..e as usize],
-            _ => &[],
-        }
-    }
-}
-
 /// A validated dataset: members and organisations with the tree built.
 #[derive(Debug, Clone)]
 pub struct Dataset {
     pub dir: PathBuf,
+    /// The files read (so that no output is ever written over one).
+    pub files: Vec<PathBuf>,
+    /// Findings that do not stop grading but that the user must see.
+    pub warnings: Vec<DataError>,
     pub members: Table,
     pub organisations: Table,
     /// Organisation of each member.
@@ -133,70 +104,20 @@ impl Dataset {
         }
         None
     }
+    /// The warnings, one a line (at most [`crate::render::MAX_SHOWN`]).
+    pub fn warnings_text(&self) -> String {
+        let mut out = String::new();
+        for w in self.warnings.iter().take(crate::render::MAX_SHOWN) {
+            out.push_str(&format!("warning: {w}\n"));
+        }
+        out.push_str(&crate::render::more_line(self.warnings.len()));
+        out
+    }
     pub fn id<'a>(&'a self, program: &Program, kind: SubjectKind, i: u32) -> &'a str {
         self.table(kind).columns[program.schema(kind).id].text(i as usize)
     }
     pub fn name<'a>(&'a self, program: &Program, kind: SubjectKind, i: u32) -> &'a str {
         self.table(kind).columns[program.schema(kind).name].text(i as usize)
-    }
-
-    /// Builds the tree from tables whose link columns already hold indexes.
-    /// Fails with the organisations on a cycle.
-    pub fn assemble(
-        program: &Program,
-        dir: PathBuf,
-        members: Table,
-        organisations: Table,
-    ) -> Result<Dataset, Vec<u32>> {
-        let n = organisations.len();
-        let member_org: Vec<u32> = (0..members.len())
-            .map(|i| {
-                members.columns[program.member.link]
-                    .org(i)
-                    .unwrap_or(u32::MAX)
-            })
-            .collect();
-        let org_parent: Vec<u32> = (0..n)
-            .map(|i| {
-                organisations.columns[program.organisation.link]
-                    .org(i)
-                    .unwrap_or(u32::MAX)
-            })
-            .collect();
-        let org_members = Children::build(n, member_org.iter().copied());
-        let org_children = Children::build(n, org_parent.iter().copied());
-        // Post-order without recursion: a child is listed before its parent.
-        let mut bottom_up = Vec::with_capacity(n);
-        let mut stack: Vec<(u32, usize)> = Vec::new();
-        for root in (0..n as u32).filter(|&o| org_parent[o as usize] == u32::MAX) {
-            stack.push((root, 0));
-            while let Some((o, next)) = stack.pop() {
-                let kids = org_children.of(o);
-                if next < kids.len() {
-                    stack.push((o, next + 1));
-                    stack.push((kids[next], 0));
-                } else {
-                    bottom_up.push(o);
-                }
-            }
-        }
-        if bottom_up.len() < n {
-            let mut reached = vec![false; n];
-            for &o in &bottom_up {
-                reached[o as usize] = true;
-            }
-            return Err((0..n as u32).filter(|&o| !reached[o as usize]).collect());
-        }
-        Ok(Dataset {
-            dir,
-            members,
-            organisations,
-            member_org,
-            org_parent,
-            org_members,
-            org_children,
-            bottom_up,
-        })
     }
 }
 
@@ -224,13 +145,14 @@ pub fn load_dir_skipping(
                 // Each pass leaves out at least one more row, so this ends.
                 let mut progress = false;
                 for e in &errors {
-                    let Some(row) = e.row.filter(|&r| r > 1) else {
-                        return Err(DataErrors(errors));
-                    };
-                    let set = if e.file == raw_orgs.file {
-                        &mut skip.organisations
+                    let (set, header_line) = if e.file == raw_orgs.file {
+                        (&mut skip.organisations, raw_orgs.header_line)
                     } else {
-                        &mut skip.members
+                        (&mut skip.members, raw_members.header_line)
+                    };
+                    // A problem of the whole file or of its header stops.
+                    let Some(row) = e.row.filter(|&r| r > header_line) else {
+                        return Err(DataErrors(errors));
                     };
                     progress |= set.insert(row);
                 }
@@ -246,20 +168,15 @@ pub fn load_dir_skipping(
 /// Lines left out of each file.
 #[derive(Default)]
 struct Skip {
-    organisations: std::collections::HashSet<usize>,
-    members: std::collections::HashSet<usize>,
+    organisations: HashSet<usize>,
+    members: HashSet<usize>,
 }
 
 fn read_dir(dir: &Path) -> Result<(RawTable, RawTable), DataErrors> {
     let mut errors = Vec::new();
     if !dir.is_dir() {
         let file = dir.display().to_string();
-        return Err(DataErrors(vec![DataError {
-            file,
-            row: None,
-            column: None,
-            problem: Problem::NoFolder,
-        }]));
+        return Err(DataErrors(vec![DataError::file(&file, Problem::NoFolder)]));
     }
     let raw_orgs = read::read_table(dir, "organisations", &mut errors);
     let raw_members = read::read_table(dir, "members", &mut errors);
@@ -267,6 +184,15 @@ fn read_dir(dir: &Path) -> Result<(RawTable, RawTable), DataErrors> {
         (Some(o), Some(m)) if errors.is_empty() => Ok((o, m)),
         _ => Err(DataErrors(errors)),
     }
+}
+
+/// What reading one file gave: its records, and the organisation
+/// references still to resolve.
+struct Typed {
+    table: Table,
+    refs: Refs,
+    /// Per record: its link cell (parent, organisation) was empty.
+    no_link: Vec<bool>,
 }
 
 fn load_rows(
@@ -277,206 +203,226 @@ fn load_rows(
     skip: &Skip,
 ) -> Result<Dataset, Vec<DataError>> {
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let parsers = parse::Parsers::new(program);
+    let [member_reads, org_reads] = program.fields_read();
+    let mut read = |schema, reads: &[bool], raw, orgs, skip, errors: &mut Vec<DataError>| {
+        let input = Input {
+            program,
+            schema,
+            reads,
+            raw,
+            parsers: &parsers,
+        };
+        input.typed(orgs, skip, errors, &mut warnings)
+    };
     // Organisations first, so members' references resolve as they are read.
-    let (mut orgs, parent_refs) = typed(
+    let orgs = read(
         &program.organisation,
+        &org_reads,
         raw_orgs,
-        &parsers,
         None,
         &skip.organisations,
         &mut errors,
     );
-    let org_ids = index_ids(&orgs, program.organisation.id, &mut errors);
-    let org_ids: HashMap<String, u32> = org_ids
+    let Typed {
+        table: mut org_table,
+        refs,
+        no_link: parentless,
+    } = orgs;
+    let org_ids: HashMap<String, u32> = index_ids(&org_table, program.organisation.id, &mut errors)
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
     resolve(
-        &mut orgs,
+        &mut org_table,
         program.organisation.link,
-        parent_refs,
+        refs,
         &org_ids,
         &mut errors,
     );
-    let (members, _) = typed(
+    let members = read(
         &program.member,
+        &member_reads,
         raw_members,
-        &parsers,
         Some(&org_ids),
         &skip.members,
         &mut errors,
     );
-    index_ids(&members, program.member.id, &mut errors);
+    let mut member_table = members.table;
+    for (id, m) in index_ids(&member_table, program.member.id, &mut errors) {
+        if let Some(&o) = org_ids.get(id) {
+            errors.push(DataError::at(
+                &member_table.file,
+                member_table.lines[m as usize] as usize,
+                Problem::IdOfOrganisation {
+                    id: id.to_string(),
+                    org_row: org_table.lines[o as usize] as usize,
+                },
+            ));
+        }
+    }
+    for (table, raw) in [(&org_table, raw_orgs), (&member_table, raw_members)] {
+        if table.is_empty() && !errors.iter().any(|e| e.file == raw.file) {
+            errors.push(DataError::file(&raw.file, Problem::NoRows));
+        }
+    }
+    if errors.is_empty() {
+        errors = tree::cycle_errors(program, &org_table);
+    }
+    if errors.is_empty() {
+        let parent_column = raw_column_name(&program.organisation, raw_orgs);
+        errors = tree::second_roots(program, &org_table, &parentless, &parent_column);
+    }
     if !errors.is_empty() {
-        errors.sort_by(|a, b| {
-            (a.file != raw_orgs.file, a.row).cmp(&(b.file != raw_orgs.file, b.row))
-        });
+        let orgs_first = |e: &DataError| (e.file != raw_orgs.file, e.row);
+        errors.sort_by_key(orgs_first);
         return Err(errors);
     }
-    let cycles = cycle_errors(program, &orgs);
-    if !cycles.is_empty() {
-        return Err(cycles);
-    }
-    Dataset::assemble(program, dir.to_path_buf(), members, orgs)
-        .map_err(|_| cycle_errors(program, &Table::new(&program.organisation, &raw_orgs.file)))
+    tree::canonical_order(program, &mut org_table, &mut member_table);
+    let mut dataset = Dataset::assemble(program, dir.to_path_buf(), member_table, org_table)
+        .map_err(|_| {
+            tree::cycle_errors(program, &Table::new(&program.organisation, &raw_orgs.file))
+        })?;
+    warnings.sort_by_key(|e| (e.file != raw_orgs.file, e.row));
+    dataset.warnings = warnings;
+    dataset.files = vec![raw_orgs.path.clone(), raw_members.path.clone()];
+    Ok(dataset)
+}
+
+/// The header of the column the organisation link is read from.
+fn raw_column_name(schema: &SchemaInfo, raw: &RawTable) -> String {
+    let f = &schema.fields[schema.link];
+    raw.header
+        .iter()
+        .find(|h| {
+            f.columns
+                .iter()
+                .any(|c| c.to_lowercase() == h.to_lowercase())
+        })
+        .cloned()
+        .unwrap_or_else(|| f.name.clone())
 }
 
 /// Organisation references left to resolve: (record, field slot, id).
 type Refs = Vec<(usize, usize, String)>;
 
-/// Parses every cell into its field's type. Organisation references are
-/// resolved through `orgs` when given, else returned for later.
-fn typed(
-    schema: &SchemaInfo,
-    raw: &RawTable,
-    parsers: &parse::Parsers,
-    orgs: Option<&HashMap<String, u32>>,
-    skip: &std::collections::HashSet<usize>,
-    errors: &mut Vec<DataError>,
-) -> (Table, Refs) {
-    let mut table = Table::new(schema, &raw.file);
-    let mut refs = Vec::new();
-    // Which header cell gives each field.
-    let lower: Vec<String> = raw.header.iter().map(|h| h.to_lowercase()).collect();
-    let mut source: Vec<Option<usize>> = Vec::with_capacity(schema.fields.len());
-    for f in &schema.fields {
-        let mut found: Option<usize> = None;
-        for col in &f.columns {
-            let want = col.to_lowercase();
-            if let Some(pos) = lower.iter().position(|h| *h == want) {
-                match found {
-                    Some(first) if first != pos => errors.push(DataError {
-                        file: raw.file.clone(),
-                        row: Some(1),
-                        column: Some(raw.header[pos].clone()),
-                        problem: Problem::DuplicateColumn {
-                            field: f.name.clone(),
-                            other: raw.header[first].clone(),
-                        },
-                    }),
-                    _ => found = Some(pos),
-                }
-            }
-        }
-        if found.is_none() && f.default.is_none() && !f.optional {
-            errors.push(DataError {
-                file: raw.file.clone(),
-                row: Some(1),
-                column: None,
-                problem: Problem::MissingColumn {
-                    field: f.name.clone(),
-                    accepted: f
-                        .columns
-                        .iter()
-                        .map(|c| format!("\"{c}\""))
-                        .collect::<Vec<_>>()
-                        .join(" or "),
-                },
-            });
-        }
-        source.push(found);
-    }
-    let column_name = |slot: usize| {
-        Some(
-            source[slot]
-                .map(|c| raw.header[c].clone())
-                .unwrap_or_else(|| schema.fields[slot].name.clone()),
-        )
-    };
-    let mut values = vec![Value::None; schema.fields.len()];
-    let mut row_errors = Vec::new();
-    raw.for_each_row(&mut row_errors, |line, cells| {
-        if skip.contains(&line) {
-            return;
-        }
-        if cells.len() != raw.header.len() {
-            errors.push(DataError {
-                file: raw.file.clone(),
-                row: Some(line),
-                column: None,
-                problem: Problem::CellCount {
-                    found: cells.len(),
-                    expected: raw.header.len(),
-                },
-            });
-            return;
-        }
-        let mut problem = |slot: usize, problem: Problem| {
-            errors.push(DataError {
-                file: raw.file.clone(),
-                row: Some(line),
-                column: column_name(slot),
-                problem,
-            })
+/// One file to read through one schema.
+struct Input<'a> {
+    program: &'a Program,
+    schema: &'a SchemaInfo,
+    /// The fields the rules read, by slot.
+    reads: &'a [bool],
+    raw: &'a RawTable,
+    parsers: &'a parse::Parsers,
+}
+
+impl Input<'_> {
+    /// Parses every cell into its field's type. Organisation references
+    /// are resolved through `orgs` when given, else returned for later.
+    fn typed(
+        &self,
+        orgs: Option<&HashMap<String, u32>>,
+        skip: &HashSet<usize>,
+        errors: &mut Vec<DataError>,
+        warnings: &mut Vec<DataError>,
+    ) -> Typed {
+        let (schema, raw) = (self.schema, self.raw);
+        let source = header::map_columns(self.program, schema, self.reads, raw, errors, warnings);
+        let mut typed = Typed {
+            table: Table::new(schema, &raw.file),
+            refs: Vec::new(),
+            no_link: Vec::new(),
         };
-        for (slot, f) in schema.fields.iter().enumerate() {
-            let cell: &str = match source[slot] {
-                Some(c) => match &cells[c] {
-                    Some(text) => text,
-                    None => {
-                        problem(slot, Problem::NotUtf8);
-                        values[slot] = Value::None;
-                        continue;
-                    }
-                },
-                None => "",
+        let mut values = vec![Value::None; schema.fields.len()];
+        let mut row_errors = Vec::new();
+        let mut row_warnings = Vec::new();
+        raw.for_each_row(&mut row_errors, &mut row_warnings, |line, cells| {
+            if skip.contains(&line) {
+                return;
+            }
+            if cells.len() != raw.header.len() {
+                errors.push(DataError::at(
+                    &raw.file,
+                    line,
+                    Problem::CellCount {
+                        found: cells.len(),
+                        expected: raw.header.len(),
+                    },
+                ));
+                return;
+            }
+            let mut problem = |slot: usize, problem: Problem| {
+                let column = source[slot]
+                    .map(|c| raw.header[c].clone())
+                    .unwrap_or_else(|| schema.fields[slot].name.clone());
+                errors.push(DataError {
+                    file: raw.file.clone(),
+                    row: Some(line),
+                    column: Some(column),
+                    problem,
+                })
             };
-            values[slot] = if cell.is_empty() {
-                match (&f.default, f.optional) {
-                    (Some(d), _) => d.clone(),
-                    (None, true) => Value::None,
-                    // A missing column is reported once, not on every row.
-                    (None, false) if source[slot].is_none() => Value::None,
-                    (None, false) => {
-                        problem(
-                            slot,
-                            Problem::MissingValue {
-                                field: f.name.clone(),
-                            },
-                        );
-                        Value::None
-                    }
-                }
-            } else if f.ty == Ty::Org {
-                match orgs {
-                    Some(ids) => match ids.get(cell) {
-                        Some(&o) => Value::Org(o),
+            for (slot, f) in schema.fields.iter().enumerate() {
+                let cell: &str = match source[slot] {
+                    Some(c) => match &cells[c] {
+                        Some(text) => text,
                         None => {
-                            problem(
-                                slot,
-                                Problem::UnknownOrganisation {
-                                    id: cell.to_string(),
-                                },
-                            );
-                            Value::None
+                            problem(slot, Problem::NotUtf8);
+                            values[slot] = Value::None;
+                            continue;
                         }
                     },
-                    None => {
-                        refs.push((table.len(), slot, cell.to_string()));
-                        Value::None
+                    None => "",
+                };
+                values[slot] = if cell.is_empty() {
+                    match (&f.default, f.optional) {
+                        (Some(d), _) => d.clone(),
+                        (None, true) => Value::None,
+                        // A missing column is reported once, not on every row.
+                        (None, false) if source[slot].is_none() => Value::None,
+                        (None, false) => {
+                            let field = f.name.clone();
+                            problem(slot, Problem::MissingValue { field });
+                            Value::None
+                        }
                     }
-                }
-            } else {
-                match parsers.parse(f.ty, cell) {
-                    Ok(v) => v,
-                    Err(expected) => {
-                        problem(
-                            slot,
-                            Problem::WrongType {
-                                value: cell.to_string(),
-                                expected,
-                            },
-                        );
-                        Value::None
+                } else if f.ty == Ty::Org {
+                    match orgs {
+                        Some(ids) => match ids.get(cell) {
+                            Some(&o) => Value::Org(o),
+                            None => {
+                                let id = cell.to_string();
+                                problem(slot, Problem::UnknownOrganisation { id });
+                                Value::None
+                            }
+                        },
+                        None => {
+                            typed.refs.push((typed.table.len(), slot, cell.to_string()));
+                            Value::None
+                        }
                     }
-                }
-            };
-        }
-        table.push(&values, line as u32);
-    });
-    errors.extend(row_errors);
-    (table, refs)
+                } else {
+                    match self.parsers.parse(f, cell) {
+                        Ok(v) => v,
+                        Err(p) => {
+                            problem(slot, p);
+                            Value::None
+                        }
+                    }
+                };
+            }
+            let link_empty = source[schema.link]
+                .and_then(|c| cells[c].as_deref())
+                .is_none_or(str::is_empty);
+            typed.no_link.push(link_empty);
+            typed.table.push(&values, line as u32);
+        });
+        let kept = |e: &DataError| e.row.is_none_or(|r| !skip.contains(&r));
+        errors.extend(row_errors.into_iter().filter(kept));
+        warnings.extend(row_warnings.into_iter().filter(kept));
+        typed
+    }
 }
 
 /// Id → index; reports duplicates.
@@ -493,15 +439,14 @@ fn index_ids<'t>(
             continue;
         }
         if let Some(&first) = ids.get(id) {
-            errors.push(DataError {
-                file: table.file.clone(),
-                row: Some(table.lines[i] as usize),
-                column: None,
-                problem: Problem::DuplicateId {
+            errors.push(DataError::at(
+                &table.file,
+                table.lines[i] as usize,
+                Problem::DuplicateId {
                     id: id.to_string(),
                     first_row: table.lines[first as usize] as usize,
                 },
-            });
+            ));
         } else {
             ids.insert(id, i as u32);
         }
@@ -519,61 +464,11 @@ fn resolve(
     for (row, _slot, id) in refs {
         match org_ids.get(&id) {
             Some(&o) => table.columns[link].set_org(row, o),
-            None => errors.push(DataError {
-                file: table.file.clone(),
-                row: Some(table.lines[row] as usize),
-                column: None,
-                problem: Problem::UnknownOrganisation { id },
-            }),
+            None => errors.push(DataError::at(
+                &table.file,
+                table.lines[row] as usize,
+                Problem::UnknownOrganisation { id },
+            )),
         }
     }
-}
-
-/// One error per cycle in the parent links, on the row of its first
-/// member, naming the whole circle.
-fn cycle_errors(program: &Program, orgs: &Table) -> Vec<DataError> {
-    let n = orgs.len();
-    let link = &orgs.columns[program.organisation.link];
-    let ids = &orgs.columns[program.organisation.id];
-    // 0 = unvisited, 1 = on the current walk, 2 = done.
-    let mut state = vec![0u8; n];
-    let mut errors = Vec::new();
-    for start in 0..n {
-        let mut walk = Vec::new();
-        let mut o = start;
-        let mut reached_root = false;
-        while state[o] == 0 {
-            state[o] = 1;
-            walk.push(o);
-            match link.org(o) {
-                Some(p) => o = p as usize,
-                None => {
-                    reached_root = true;
-                    break;
-                }
-            }
-        }
-        if !reached_root && state[o] == 1 {
-            if let Some(pos) = walk.iter().position(|&w| w == o) {
-                let circle: Vec<&str> = walk[pos..]
-                    .iter()
-                    .chain(std::iter::once(&o))
-                    .map(|&w| ids.text(w))
-                    .collect();
-                let first = *walk[pos..].iter().min().unwrap_or(&o);
-                errors.push(DataError {
-                    file: orgs.file.clone(),
-                    row: Some(orgs.lines[first] as usize),
-                    column: None,
-                    problem: Problem::Cycle {
-                        path: circle.join(" → "),
-                    },
-                });
-            }
-        }
-        for w in walk {
-            state[w] = 2;
-        }
-    }
-    errors
 }

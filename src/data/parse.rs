@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 
-use crate::program::{Program, Ty};
+use super::error::Problem;
+use crate::program::{FieldInfo, Program, Ty};
 use crate::value::{parse_date, Rat, Value};
 
 /// Lookup tables built once per load, so a cell parses without scanning
@@ -63,50 +64,76 @@ impl Parsers {
         }
     }
 
-    /// Parses a non-empty cell. `Err` holds what was expected.
-    pub fn parse(&self, ty: Ty, text: &str) -> Result<Value, String> {
-        match ty {
+    /// Parses a non-empty cell of field `f`.
+    pub fn parse(&self, f: &FieldInfo, text: &str) -> Result<Value, Problem> {
+        let wrong = |expected: &str| Problem::WrongType {
+            value: text.to_string(),
+            expected: expected.to_string(),
+        };
+        match f.ty {
             Ty::Bool => match text {
                 "có" | "true" | "1" | "x" => Ok(Value::Bool(true)),
                 "không" | "false" | "0" => Ok(Value::Bool(false)),
                 _ => match text.to_lowercase().as_str() {
                     "true" | "1" | "yes" | "x" | "có" | "đúng" | "c" => Ok(Value::Bool(true)),
                     "false" | "0" | "no" | "không" | "sai" | "k" => Ok(Value::Bool(false)),
-                    _ => Err("yes/no (true/false, 1/0, có/không)".into()),
+                    _ => Err(wrong("yes/no (true/false, 1/0, có/không)")),
                 },
             },
             Ty::Int => text
                 .parse::<i64>()
                 .map(|n| Value::Num(Rat::int(n)))
-                .map_err(|_| "a whole number".into()),
+                .map_err(|_| wrong("a whole number")),
             Ty::Number => number(text)
                 .map(Value::Num)
-                .ok_or_else(|| "a number (e.g. 2.5 or 2,5)".into()),
-            Ty::Percent => {
-                let t = text.strip_suffix('%').unwrap_or(text).trim_end();
-                number(t)
-                    .and_then(|r| r.checked_div(Rat::int(100)))
-                    .map(Value::Num)
-                    .ok_or_else(|| "a percentage (e.g. 80% or 80)".into())
-            }
+                .ok_or_else(|| wrong("a number (e.g. 2.5 or 2,5)")),
+            Ty::Percent => percent(text),
             Ty::Date => parse_date(text)
                 .map(Value::Date)
-                .ok_or_else(|| "a date (dd/mm/yyyy or yyyy-mm-dd)".into()),
+                .ok_or_else(|| wrong("a date (dd/mm/yyyy or yyyy-mm-dd)")),
             Ty::Text => Ok(Value::Text(text.into())),
             Ty::Enum(e) => self.enums[e as usize]
                 .get(&text.to_lowercase())
                 .map(|v| Value::Enum(*v))
-                .ok_or_else(|| self.enum_help[e as usize].clone()),
+                .ok_or_else(|| wrong(&self.enum_help[e as usize])),
             Ty::Grade => self
                 .grades
                 .get(&text.to_lowercase())
                 .map(|g| Value::Grade(*g))
-                .ok_or_else(|| self.grade_help.clone()),
+                .ok_or_else(|| wrong(&self.grade_help)),
             // Organisation references are resolved once every id is known.
             Ty::Org => Ok(Value::Text(text.into())),
-            Ty::GradeSet | Ty::Rounding | Ty::Null => Err("a value this field cannot hold".into()),
+            Ty::GradeSet | Ty::Rounding | Ty::Null => Err(wrong("a value this field cannot hold")),
         }
     }
+}
+
+/// A percentage: `80%`, `80 %`, or a bare number above 1 (`80`). A bare
+/// number from 0 to 1 is refused: `0.8` is a spreadsheet's fraction for
+/// 80 % as often as it is 0.8 %, and guessing wrong changes a grade.
+fn percent(text: &str) -> Result<Value, Problem> {
+    let wrong = || Problem::WrongType {
+        value: text.to_string(),
+        expected: "a percentage (e.g. 80%)".into(),
+    };
+    let (digits, signed) = match text.strip_suffix('%') {
+        Some(t) => (t.trim_end(), true),
+        None => (text, false),
+    };
+    let n = number(digits).ok_or_else(wrong)?;
+    if !signed && n > Rat::ZERO && n <= Rat::int(1) {
+        let as_percent = n
+            .checked_mul(Rat::int(100))
+            .map(|p| p.to_string())
+            .unwrap_or_default();
+        return Err(Problem::AmbiguousPercent {
+            value: text.to_string(),
+            as_percent,
+        });
+    }
+    n.checked_div(Rat::int(100))
+        .map(Value::Num)
+        .ok_or_else(wrong)
 }
 
 /// `12`, `2.5`, `2,5` (Vietnamese decimal comma), `-1`: exact, without

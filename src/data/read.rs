@@ -5,12 +5,17 @@
 use std::borrow::Cow;
 use std::path::Path;
 
+use super::delimited::{SplitError, Splitter, MAX_LINES_IN_VALUE};
 use super::error::{DataError, Problem};
 use crate::source::nfc_cow;
 
 pub(crate) struct RawTable {
     pub file: String,
+    /// The file as found on disk (to keep outputs off it).
+    pub path: std::path::PathBuf,
     pub header: Vec<String>,
+    /// The line of the header (1 unless blank lines come first).
+    pub header_line: usize,
     body: Body,
 }
 
@@ -22,7 +27,8 @@ enum Body {
 /// One cell: trimmed and NFC, or `None` when its bytes are not UTF-8.
 pub(crate) type Cell<'a> = Option<Cow<'a, str>>;
 
-/// Reads `dir/stem.csv`, or `dir/stem.json` when there is no CSV.
+/// Reads `dir/stem.csv` or `dir/stem.json` (having both is a problem: which
+/// one the user means cannot be known).
 pub(crate) fn read_table(
     dir: &Path,
     stem: &'static str,
@@ -30,84 +36,99 @@ pub(crate) fn read_table(
 ) -> Option<RawTable> {
     let csv_path = dir.join(format!("{stem}.csv"));
     let json_path = dir.join(format!("{stem}.json"));
-    let (path, is_json) = if csv_path.exists() {
-        (csv_path, false)
-    } else if json_path.exists() {
-        (json_path, true)
-    } else {
-        errors.push(DataError {
-            file: dir.display().to_string(),
-            row: None,
-            column: None,
-            problem: Problem::MissingFile { stem },
-        });
-        return None;
+    let (path, is_json) = match (csv_path.exists(), json_path.exists()) {
+        (true, false) => (csv_path, false),
+        (false, true) => (json_path, true),
+        (true, true) => {
+            errors.push(DataError::file(
+                &dir.display().to_string(),
+                Problem::TwoFiles { stem },
+            ));
+            return None;
+        }
+        (false, false) => {
+            errors.push(DataError::file(
+                &dir.display().to_string(),
+                Problem::MissingFile { stem },
+            ));
+            return None;
+        }
     };
     let file = path
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut bytes = match std::fs::read(&path) {
-        Ok(b) => b,
-        Err(e) => {
-            errors.push(DataError {
-                file,
-                row: None,
-                column: None,
-                problem: Problem::Unreadable {
-                    reason: e.to_string(),
-                },
-            });
-            return None;
-        }
-    };
+    let mut bytes =
+        match crate::files::read_regular(&path, crate::files::MAX_DATA_BYTES, "data file") {
+            Ok(b) => b,
+            Err(e) => {
+                errors.push(DataError::file(
+                    &file,
+                    Problem::Unreadable { reason: e.reason() },
+                ));
+                return None;
+            }
+        };
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }
     if is_json {
-        read_json(file, &bytes, errors)
-    } else {
-        let header = {
-            let mut reader = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(bytes.as_slice());
-            let mut record = csv::ByteRecord::new();
-            match reader.read_byte_record(&mut record) {
-                Ok(true) => record
-                    .iter()
-                    .map(|c| cell(c).map(Cow::into_owned).unwrap_or_default())
-                    .collect(),
-                Ok(false) => Vec::new(),
-                Err(e) => {
-                    errors.push(DataError {
-                        file,
-                        row: Some(1),
-                        column: None,
-                        problem: Problem::Unreadable {
-                            reason: e.to_string(),
-                        },
-                    });
-                    return None;
-                }
-            }
-        };
-        Some(RawTable {
-            file,
-            header,
-            body: Body::Csv(bytes),
-        })
+        return read_json(file, path, &bytes, errors);
+    }
+    let mut splitter = Splitter::new(&bytes, b',');
+    let mut cells = Vec::new();
+    let (header, header_line) = match splitter.next_record(&mut cells) {
+        Some(Ok(lines)) => (
+            cells
+                .iter()
+                .map(|c| cell(c).map(Cow::into_owned).unwrap_or_default())
+                .collect(),
+            lines.first,
+        ),
+        Some(Err(e)) => {
+            errors.push(DataError::at(&file, e.line(), split_problem(&e)));
+            return None;
+        }
+        None => (Vec::new(), 1),
+    };
+    Some(RawTable {
+        file,
+        path,
+        header,
+        header_line,
+        body: Body::Csv(bytes),
+    })
+}
+
+fn cell<'a>(bytes: &Cow<'a, [u8]>) -> Cell<'a> {
+    match bytes {
+        Cow::Borrowed(b) => std::str::from_utf8(b).ok().map(|s| nfc_cow(s.trim())),
+        Cow::Owned(b) => std::str::from_utf8(b)
+            .ok()
+            .map(|s| Cow::Owned(nfc_cow(s.trim()).into_owned())),
     }
 }
 
-fn cell(bytes: &[u8]) -> Cell<'_> {
-    std::str::from_utf8(bytes).ok().map(|s| nfc_cow(s.trim()))
+fn split_problem(e: &SplitError) -> Problem {
+    match e {
+        SplitError::UnclosedQuote { .. } => Problem::UnclosedQuote {
+            max_lines: MAX_LINES_IN_VALUE,
+        },
+        SplitError::TextAfterQuote { .. } => Problem::TextAfterQuote,
+    }
 }
 
 impl RawTable {
-    /// Calls `f(line, cells)` for every row after the header. Rows the CSV
-    /// reader cannot split are reported and skipped; blank lines are skipped.
-    pub fn for_each_row(&self, errors: &mut Vec<DataError>, mut f: impl FnMut(usize, &[Cell])) {
+    /// Calls `f(line, cells)` for every row after the header. Rows that
+    /// cannot be split are reported and skipped, and so are blank rows and
+    /// rows of empty cells (Excel leaves `,,,,` where rows were deleted); a
+    /// value holding line breaks is allowed, with a warning.
+    pub fn for_each_row(
+        &self,
+        errors: &mut Vec<DataError>,
+        warnings: &mut Vec<DataError>,
+        mut f: impl FnMut(usize, &[Cell]),
+    ) {
         match &self.body {
             Body::Json(rows) => {
                 for (line, cells) in rows {
@@ -119,49 +140,50 @@ impl RawTable {
                 }
             }
             Body::Csv(bytes) => {
-                let mut reader = csv::ReaderBuilder::new()
-                    .has_headers(false)
-                    .flexible(true)
-                    .from_reader(bytes.as_slice());
-                let mut record = csv::ByteRecord::new();
-                let mut first = true;
-                loop {
-                    match reader.read_byte_record(&mut record) {
-                        Ok(false) => break,
-                        Ok(true) if first => first = false,
-                        Ok(true) => {
-                            if record.len() == 1 && record.get(0).is_some_and(|c| c.is_empty()) {
-                                continue;
-                            }
-                            let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
-                            let cells: Vec<Cell> = record.iter().map(cell).collect();
-                            f(line, &cells);
-                        }
+                let mut splitter = Splitter::new(bytes, b',');
+                splitter.expect_cells(self.header.len());
+                let mut raw = Vec::new();
+                let mut cells: Vec<Cell> = Vec::new();
+                let mut header = true;
+                while let Some(record) = splitter.next_record(&mut raw) {
+                    let lines = match record {
+                        Ok(lines) => lines,
                         Err(e) => {
-                            let line = e.position().map(|p| p.line() as usize);
-                            errors.push(DataError {
-                                file: self.file.clone(),
-                                row: line,
-                                column: None,
-                                problem: Problem::Unreadable {
-                                    reason: e.to_string(),
-                                },
-                            });
-                            if !matches!(
-                                e.kind(),
-                                csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
-                            ) {
-                                break;
-                            }
+                            errors.push(DataError::at(&self.file, e.line(), split_problem(&e)));
+                            continue;
                         }
+                    };
+                    if std::mem::take(&mut header) {
+                        continue;
                     }
+                    if raw.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
+                        continue;
+                    }
+                    if lines.last > lines.first {
+                        warnings.push(DataError::at(
+                            &self.file,
+                            lines.first,
+                            Problem::ValueOverLines {
+                                first: lines.first,
+                                last: lines.last,
+                            },
+                        ));
+                    }
+                    cells.clear();
+                    cells.extend(raw.iter().map(cell));
+                    f(lines.first, &cells);
                 }
             }
         }
     }
 }
 
-fn read_json(file: String, bytes: &[u8], errors: &mut Vec<DataError>) -> Option<RawTable> {
+fn read_json(
+    file: String,
+    path: std::path::PathBuf,
+    bytes: &[u8],
+    errors: &mut Vec<DataError>,
+) -> Option<RawTable> {
     let bad = |reason: String| DataError {
         file: file.clone(),
         row: None,
@@ -180,6 +202,10 @@ fn read_json(file: String, bytes: &[u8], errors: &mut Vec<DataError>) -> Option<
             return None;
         }
     };
+    // Lines as an editor counts them, whatever the line ends (a raw line
+    // break cannot stand inside a JSON string, so nothing else changes).
+    let normalised = crate::syntax::unix_line_ends(text);
+    let text: &str = &normalised;
     let value: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -232,7 +258,9 @@ fn read_json(file: String, bytes: &[u8], errors: &mut Vec<DataError>) -> Option<
     }
     Some(RawTable {
         file,
+        path,
         header,
+        header_line: 1,
         body: Body::Json(rows),
     })
 }

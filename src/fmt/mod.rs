@@ -168,6 +168,55 @@ impl Printer<'_> {
     }
 }
 
+/// Formats a rules file as it is on disk: the result keeps the file's
+/// byte order mark, if it had one, and its line ends (`\r\n` from
+/// Windows, a lone `\r`, or `\n`; the most used one when mixed).
+pub fn format_file(name: &str, bytes: &[u8]) -> Result<Vec<u8>, FmtError> {
+    let text = crate::syntax::decode(name, bytes).map_err(FmtError::Syntax)?;
+    let formatted = format_text(name, &text)?;
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF");
+    let mut out = Vec::with_capacity(formatted.len() + 64);
+    if body.is_some() {
+        out.extend_from_slice(b"\xEF\xBB\xBF");
+    }
+    let newline = line_end_of(body.unwrap_or(bytes));
+    for line in formatted.split_inclusive('\n') {
+        match line.strip_suffix('\n') {
+            Some(l) => {
+                out.extend_from_slice(l.as_bytes());
+                out.extend_from_slice(newline);
+            }
+            None => out.extend_from_slice(line.as_bytes()),
+        }
+    }
+    Ok(out)
+}
+
+/// The line end a file mostly uses; `\n` when it has none.
+fn line_end_of(bytes: &[u8]) -> &'static [u8] {
+    let (mut crlf, mut cr, mut lf) = (0usize, 0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                crlf += 1;
+                i += 1;
+            }
+            b'\r' => cr += 1,
+            b'\n' => lf += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    if crlf > lf && crlf >= cr {
+        b"\r\n"
+    } else if cr > lf && cr > crlf {
+        b"\r"
+    } else {
+        b"\n"
+    }
+}
+
 /// Formats rules text; `name` labels diagnostics.
 pub fn format_text(name: &str, text: &str) -> Result<String, FmtError> {
     let mut sources = SourceMap::default();
@@ -292,6 +341,25 @@ mod tests {
             let twice =
                 format_text(f, &once).unwrap_or_else(|_| panic!("{f}: formatted text formats"));
             assert_eq!(once, twice, "{f}: formatting is idempotent");
+        }
+    }
+
+    #[test]
+    fn windows_and_mac_line_ends_and_the_bom_are_kept() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/2021.rules");
+        let unix = std::fs::read_to_string(path).expect("rules");
+        for (newline, bom) in [("\r\n", false), ("\r\n", true), ("\r", false), ("\n", true)] {
+            let mut bytes = if bom {
+                b"\xEF\xBB\xBF".to_vec()
+            } else {
+                Vec::new()
+            };
+            bytes.extend_from_slice(unix.replace('\n', newline).as_bytes());
+            let out = format_file("2021.rules", &bytes).expect("formats");
+            assert!(
+                out == bytes,
+                "{newline:?} (BOM {bom}): formatting changed the file"
+            );
         }
     }
 }

@@ -186,14 +186,11 @@ impl Session {
 
     /// One diagnostic, rendered for this session.
     fn render_one(&self, d: impl miette::Diagnostic + Send + Sync + 'static) -> String {
-        crate::cli::render(&miette::Report::new(d), self.color, self.width)
+        crate::render::render(&miette::Report::new(d), self.color, self.width)
     }
 
     fn render_all(&self, reports: &[miette::Report]) -> String {
-        reports
-            .iter()
-            .map(|p| crate::cli::render(p, self.color, self.width))
-            .collect()
+        crate::render::render_all(reports, self.color, self.width)
     }
 
     /// Starts a session on a rules file and a dataset, as `xeploai repl
@@ -242,11 +239,16 @@ impl Session {
                 };
             }
             out.push_str(&r.out);
+            return self.loaded(out, warnings + &r.err);
         }
+        self.loaded(out, warnings)
+    }
+
+    fn loaded(&mut self, out: String, err: String) -> Reply {
         self.set_baseline();
         Reply {
             out,
-            err: warnings,
+            err,
             status: Status::Done,
         }
     }
@@ -268,6 +270,7 @@ impl Session {
                     d.organisations.len(),
                     d.members.len()
                 );
+                let warnings = d.warnings_text();
                 self.data_schema = Some(program.data_signature());
                 self.data = Some(d);
                 self.data_dir = Some(dir.to_path_buf());
@@ -275,7 +278,11 @@ impl Session {
                 if let Some(b) = &mut self.baseline {
                     b.outcome = None;
                 }
-                Reply::ok(out)
+                Reply {
+                    out,
+                    err: warnings,
+                    status: Status::Done,
+                }
             }
             Err(e) => Reply::fail(e.to_string()),
         }

@@ -1,0 +1,165 @@
+//! A file's header → the column of each schema field. Nothing is matched
+//! silently in a way the user did not mean: a name given twice is an
+//! error; a column no field reads that looks like a misspelt name of a
+//! field without a column is an error (otherwise every row would quietly
+//! get the field's default); the other unread columns, and the fields the
+//! rules read that fall back to their default, are warnings.
+
+use super::error::{DataError, Problem};
+use super::read::RawTable;
+use crate::program::{FieldInfo, Program, SchemaInfo};
+
+/// Which header cell gives each field (by slot), after reporting what
+/// is wrong or doubtful about the header.
+pub(crate) fn map_columns(
+    program: &Program,
+    schema: &SchemaInfo,
+    reads: &[bool],
+    raw: &RawTable,
+    errors: &mut Vec<DataError>,
+    warnings: &mut Vec<DataError>,
+) -> Vec<Option<usize>> {
+    let at_header = |column: Option<String>, problem: Problem| DataError {
+        file: raw.file.clone(),
+        row: Some(raw.header_line),
+        column,
+        problem,
+    };
+    let lower: Vec<String> = raw.header.iter().map(|h| h.to_lowercase()).collect();
+    let mut used = vec![false; lower.len()];
+    let mut source: Vec<Option<usize>> = Vec::with_capacity(schema.fields.len());
+    for f in &schema.fields {
+        let mut found: Option<usize> = None;
+        for want in f.columns.iter().map(|c| c.to_lowercase()) {
+            for (pos, _) in lower.iter().enumerate().filter(|(_, h)| **h == want) {
+                used[pos] = true;
+                match found {
+                    None => found = Some(pos),
+                    Some(first) if lower[first] == lower[pos] => errors.push(at_header(
+                        Some(raw.header[pos].clone()),
+                        Problem::SameHeaderTwice {
+                            name: raw.header[pos].clone(),
+                            first: column_letters(first),
+                            second: column_letters(pos),
+                        },
+                    )),
+                    Some(first) => errors.push(at_header(
+                        Some(raw.header[pos].clone()),
+                        Problem::DuplicateColumn {
+                            field: f.name.clone(),
+                            other: raw.header[first].clone(),
+                        },
+                    )),
+                }
+            }
+        }
+        source.push(found);
+    }
+    // Columns no field reads: a likely misspelling of a field that has no
+    // column is an error; the rest are listed once.
+    let mut typo_for = vec![false; schema.fields.len()];
+    let mut unread = Vec::new();
+    for (pos, name) in raw.header.iter().enumerate() {
+        if used[pos] || name.is_empty() {
+            continue;
+        }
+        let candidates = schema
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(slot, _)| source[*slot].is_none())
+            .flat_map(|(slot, f)| f.columns.iter().map(move |c| (slot, c.as_str())));
+        let candidates: Vec<(usize, &str)> = candidates.collect();
+        let guess = crate::check::did_you_mean(name, candidates.iter().map(|c| c.1));
+        match guess.and_then(|g| candidates.iter().find(|c| c.1 == g).copied()) {
+            Some((slot, column)) => {
+                typo_for[slot] = true;
+                let f = &schema.fields[slot];
+                errors.push(at_header(
+                    Some(name.clone()),
+                    Problem::TypoColumn {
+                        suggestion: column.to_string(),
+                        field: f.name.clone(),
+                        default: default_words(program, f),
+                    },
+                ));
+            }
+            None => unread.push(format!("\"{name}\"")),
+        }
+    }
+    if !unread.is_empty() {
+        warnings.push(DataError::at(
+            &raw.file,
+            raw.header_line,
+            Problem::UnreadColumns {
+                count: unread.len(),
+                names: unread.join(", "),
+            },
+        ));
+    }
+    for (slot, f) in schema.fields.iter().enumerate() {
+        if source[slot].is_some() || typo_for[slot] {
+            continue;
+        }
+        let accepted = f
+            .columns
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        if f.default.is_none() && !f.optional {
+            errors.push(at_header(
+                None,
+                Problem::MissingColumn {
+                    field: f.name.clone(),
+                    accepted,
+                },
+            ));
+        } else if reads.get(slot).copied().unwrap_or(false) {
+            warnings.push(at_header(
+                None,
+                Problem::DefaultedField {
+                    field: f.name.clone(),
+                    default: default_words(program, f),
+                    accepted,
+                },
+            ));
+        }
+    }
+    source
+}
+
+/// A field's default as the rules write it ("none" when it has none).
+fn default_words(program: &Program, f: &FieldInfo) -> String {
+    match &f.default {
+        Some(v) => program.show_value(v, f.ty),
+        None => "none (empty)".into(),
+    }
+}
+
+/// The column as a spreadsheet names it: A, B, …, Z, AA, AB, ….
+pub fn column_letters(index: usize) -> String {
+    let mut n = index + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        out.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::column_letters;
+
+    #[test]
+    fn spreadsheet_column_names() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
+}
