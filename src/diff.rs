@@ -9,7 +9,7 @@ use std::fmt::Write;
 use crate::data::Dataset;
 use crate::eval::{Decision, GroupRef, Outcome, QuotaFinding};
 use crate::program::Program;
-use crate::report::{group_label, row_members, NumberStyle};
+use crate::report::{group_label, NumberStyle};
 use crate::syntax::ast::SubjectKind;
 use crate::value::Value;
 
@@ -59,6 +59,8 @@ pub struct Diff {
     pub levels: Vec<LevelDiff>,
     pub changes: Vec<EntityChange>,
     pub findings: Vec<FindingChange>,
+    /// Said when the two scales of grades differ (grades matched by code).
+    pub note: Option<String>,
 }
 
 impl Diff {
@@ -88,9 +90,65 @@ pub fn why(program: &Program, d: &Decision) -> String {
     parts.join(", ")
 }
 
-/// Compares two outcomes of one dataset. Levels follow the report rows of
-/// the `after` rules.
-pub fn compare(data: &Dataset, before: &Side, after: &Side) -> Diff {
+/// Two rule sets whose grades cannot be set side by side.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+#[error("the two rule sets grade on different scales: {missing} of the old rules is not a grade of the new ones")]
+#[diagnostic(
+    code(xeploai::diff::grade_scales),
+    help("the old grades are {old}; the new ones are {new}. A diff compares grades by their code, so every old grade needs a new grade with the same code")
+)]
+pub struct ScaleMismatch {
+    pub missing: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// How the old rules' grades read on the new rules' scale: by code.
+struct GradeMap {
+    to_new: Vec<u8>,
+    /// Said when the scales differ in any way (order, added grades).
+    note: Option<String>,
+}
+
+fn grade_map(old: &Program, new: &Program) -> Result<GradeMap, ScaleMismatch> {
+    let codes = |p: &Program| p.grades.iter().map(|g| g.code.clone()).collect::<Vec<_>>();
+    let (old_codes, new_codes) = (codes(old), codes(new));
+    let missing: Vec<&str> = old_codes
+        .iter()
+        .filter(|c| !new_codes.contains(c))
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() {
+        return Err(ScaleMismatch {
+            missing: missing.join(", "),
+            old: old_codes.join(", "),
+            new: new_codes.join(", "),
+        });
+    }
+    let to_new = old_codes
+        .iter()
+        .map(|c| new.grade_index(c).unwrap_or(u8::MAX))
+        .collect();
+    let note = (old_codes != new_codes).then(|| {
+        format!(
+            "Hai bộ quy tắc có thang xếp loại khác nhau (cũ: {}; mới: {}); xếp loại được đối chiếu theo mã.",
+            old_codes.join(", "),
+            new_codes.join(", ")
+        )
+    });
+    Ok(GradeMap { to_new, note })
+}
+
+impl GradeMap {
+    fn old(&self, g: Option<u8>) -> Option<u8> {
+        g.and_then(|g| self.to_new.get(g as usize).copied())
+    }
+}
+
+/// Compares two outcomes of one dataset, grades matched by code. Levels
+/// follow the report rows of the `after` rules.
+pub fn compare(before: &Side, after: &Side) -> Result<Diff, ScaleMismatch> {
+    let map = grade_map(before.program, after.program)?;
     let grades = after.program.grades.len();
     let slot = |g: Option<u8>| g.map(|g| g as usize).unwrap_or(grades);
     let mut changes = Vec::new();
@@ -100,11 +158,12 @@ pub fn compare(data: &Dataset, before: &Side, after: &Side) -> Diff {
             after.outcome.decisions(kind),
         );
         for (i, (db, da)) in b.iter().zip(a).enumerate() {
-            if db.grade != da.grade {
+            let old = map.old(db.grade);
+            if old != da.grade {
                 changes.push(EntityChange {
                     kind,
                     index: i as u32,
-                    before: db.grade,
+                    before: old,
                     after: da.grade,
                     clause_before: db
                         .clause
@@ -122,12 +181,7 @@ pub fn compare(data: &Dataset, before: &Side, after: &Side) -> Diff {
         .program
         .report
         .iter()
-        .zip(row_members(
-            after.program,
-            data,
-            after.outcome,
-            after.params,
-        ))
+        .zip(&after.outcome.report_rows)
         .map(|(row, members)| {
             let mut matrix = vec![vec![0u64; grades + 1]; grades + 1];
             let mut changed = 0;
@@ -135,8 +189,8 @@ pub fn compare(data: &Dataset, before: &Side, after: &Side) -> Diff {
                 before.outcome.decisions(row.kind),
                 after.outcome.decisions(row.kind),
             );
-            for &i in &members {
-                let (gb, ga) = (b[i as usize].grade, a[i as usize].grade);
+            for &i in members {
+                let (gb, ga) = (map.old(b[i as usize].grade), a[i as usize].grade);
                 matrix[slot(gb)][slot(ga)] += 1;
                 changed += u64::from(gb != ga);
             }
@@ -148,20 +202,25 @@ pub fn compare(data: &Dataset, before: &Side, after: &Side) -> Diff {
             }
         })
         .collect();
-    Diff {
+    Ok(Diff {
         levels,
         changes,
-        findings: finding_changes(before, after),
-    }
+        findings: finding_changes(before, after, &map),
+        note: map.note,
+    })
 }
 
-fn finding_changes(before: &Side, after: &Side) -> Vec<FindingChange> {
+fn finding_changes(before: &Side, after: &Side, grades: &GradeMap) -> Vec<FindingChange> {
     type Key = (String, GroupRef);
     let mut map: BTreeMap<Key, (Option<QuotaFinding>, Option<QuotaFinding>)> = BTreeMap::new();
     for f in &before.outcome.findings {
+        let on_new_scale = QuotaFinding {
+            grade: grades.old(Some(f.grade)).unwrap_or(f.grade),
+            ..f.clone()
+        };
         map.entry((before.program.quotas[f.quota].name.clone(), f.group.clone()))
             .or_default()
-            .0 = Some(f.clone());
+            .0 = Some(on_new_scale);
     }
     for f in &after.outcome.findings {
         map.entry((after.program.quotas[f.quota].name.clone(), f.group.clone()))
@@ -193,6 +252,9 @@ pub fn text(
     style: NumberStyle,
 ) -> String {
     let mut out = String::new();
+    if let Some(note) = &diff.note {
+        let _ = writeln!(out, "{note}");
+    }
     if diff.is_empty() {
         let _ = writeln!(
             out,
@@ -385,6 +447,7 @@ pub fn to_json(data: &Dataset, before: &Side, after: &Side, diff: &Diff) -> serd
     json!({
         "old": side(before),
         "new": side(after),
+        "grade_scale_note": diff.note,
         "changed": diff.changes.len(),
         "levels": diff.levels.iter().map(|l| {
             let matrix: Map<String, J> = l.matrix.iter().enumerate().map(|(i, row)| {

@@ -25,7 +25,6 @@ use crate::eval::{Decision, Outcome};
 use crate::program::Program;
 use crate::report::{group_label, summary};
 use crate::syntax::ast::SubjectKind;
-use crate::value::Value;
 
 /// The golden files recorded for a rules file.
 pub fn files_for(rules: &Path) -> Vec<PathBuf> {
@@ -100,7 +99,6 @@ pub fn render(
     program: &Program,
     data: &Dataset,
     outcome: &Outcome,
-    params: &[Value],
     rules_name: &str,
     data_ref: &str,
 ) -> String {
@@ -115,7 +113,7 @@ pub fn render(
         out,
         "# Review a change with git diff; record it with: xeploai test {rules_name} --accept"
     );
-    for row in summary(program, data, outcome, params).rows {
+    for row in summary(program, outcome).rows {
         let counts: Vec<String> = program
             .grades
             .iter()

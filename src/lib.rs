@@ -17,7 +17,7 @@
 //! let data = xeploai::data::load_dir(&program, Path::new("examples/yen-the-2021")).expect("data is valid");
 //! let params = program.default_params();
 //! let outcome = xeploai::eval::grade(&program, &data, &params).expect("grading");
-//! let summary = xeploai::report::summary(&program, &data, &outcome, &params);
+//! let summary = xeploai::report::summary(&program, &outcome);
 //! let members = &summary.rows[2];
 //! assert_eq!((members.in_scope, members.graded), (4371, 4336));
 //! assert_eq!(members.counts, [606, 3375, 320, 35]);

@@ -235,6 +235,8 @@ pub struct Aggregate {
     pub arg: Option<CExpr>,
     /// The aggregate as written, for explanations.
     pub text: String,
+    /// Where it is written (a sum that overflows names it).
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,8 +258,13 @@ pub enum CExpr {
     /// A field of the organisation `base` refers to.
     OrgField(Box<CExpr>, u16),
     Not(Box<CExpr>),
-    Neg(Box<CExpr>),
+    /// `-x`, with where it is written (negation can overflow).
+    Neg(Box<CExpr>, Span),
+    /// A comparison or `and`/`or`; the type is the operands'.
     Bin(BinOp, Ty, Box<CExpr>, Box<CExpr>),
+    /// `+ - * /`, with the result type and where it is written: a zero
+    /// divisor or an overflow is an evaluation error naming it.
+    Arith(BinOp, Ty, Box<CExpr>, Box<CExpr>, Span),
     InList(Box<CExpr>, Vec<CExpr>),
     InSet(Box<CExpr>, Box<CExpr>),
     /// An aggregate; top-level ones are computed once per organisation.
@@ -449,8 +456,8 @@ fn mark_reads(e: &CExpr, kind: SubjectKind, out: &mut [Vec<bool>; 2]) {
             }
         }
         CExpr::Const(_) | CExpr::Param(_) | CExpr::Grade => {}
-        CExpr::Not(x) | CExpr::Neg(x) | CExpr::Let(_, _, x) => mark_reads(x, kind, out),
-        CExpr::Bin(_, _, a, b) | CExpr::InSet(a, b) => {
+        CExpr::Not(x) | CExpr::Neg(x, _) | CExpr::Let(_, _, x) => mark_reads(x, kind, out),
+        CExpr::Bin(_, _, a, b) | CExpr::Arith(_, _, a, b, _) | CExpr::InSet(a, b) => {
             mark_reads(a, kind, out);
             mark_reads(b, kind, out);
         }

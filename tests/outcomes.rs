@@ -44,7 +44,6 @@ fn outcome_of_every_rules_file_on_every_dataset() {
                 &p,
                 &d,
                 &o,
-                &p.default_params(),
                 &relative(&rules).display().to_string(),
                 &relative(&data_dir).display().to_string(),
             );
@@ -80,7 +79,7 @@ fn diff_between_consecutive_regimes() {
             params: &parn,
             outcome: &on,
         };
-        let diff = xeploai::diff::compare(&dnew, &before, &after);
+        let diff = xeploai::diff::compare(&before, &after).expect("the scales match");
         let text = xeploai::diff::text(&pn, &dnew, &diff, usize::MAX, NumberStyle::Vi);
         insta::assert_snapshot!(
             format!(

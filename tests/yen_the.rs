@@ -24,7 +24,7 @@ fn assert_seed_counts(rules: &str) {
     let p = program(rules);
     let d = yen_the(&p);
     let o = grade(&p, &d);
-    let s = report::summary(&p, &d, &o, &p.default_params());
+    let s = report::summary(&p, &o);
     let rows: Vec<Row> = s
         .rows
         .iter()

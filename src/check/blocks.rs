@@ -306,10 +306,12 @@ fn reads_grades(e: &CExpr) -> bool {
     match e {
         CExpr::Grade => true,
         CExpr::Const(_) | CExpr::Field(_) | CExpr::Param(_) => false,
-        CExpr::OrgField(b, _) | CExpr::Not(b) | CExpr::Neg(b) | CExpr::Let(_, _, b) => {
+        CExpr::OrgField(b, _) | CExpr::Not(b) | CExpr::Neg(b, _) | CExpr::Let(_, _, b) => {
             reads_grades(b)
         }
-        CExpr::Bin(_, _, a, b) | CExpr::InSet(a, b) => reads_grades(a) || reads_grades(b),
+        CExpr::Bin(_, _, a, b) | CExpr::Arith(_, _, a, b, _) | CExpr::InSet(a, b) => {
+            reads_grades(a) || reads_grades(b)
+        }
         CExpr::InList(a, items) => reads_grades(a) || items.iter().any(reads_grades),
         CExpr::If(c, a, b) => reads_grades(c) || reads_grades(a) || reads_grades(b),
         CExpr::Call(_, args) => args.iter().any(reads_grades),

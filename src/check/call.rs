@@ -213,6 +213,7 @@ impl Compiler<'_> {
                     graded_only,
                     arg,
                     text,
+                    span,
                 }),
                 memo,
             ),

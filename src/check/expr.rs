@@ -188,7 +188,7 @@ impl Compiler<'_> {
                     self.mismatch(x.span, "a number", ty, "only numbers can be negated");
                     return None;
                 }
-                Some((CExpr::Neg(Box::new(c)), ty))
+                Some((CExpr::Neg(Box::new(c), e.span), ty))
             }
             ExprKind::Binary(op, a, b) => self.binary(*op, a, b, scope, e.span),
         }
@@ -545,7 +545,16 @@ impl Compiler<'_> {
                     }
                     _ => Ty::Number,
                 };
-                Some((CExpr::Bin(op, out, Box::new(x), Box::new(y)), out))
+                let zero = matches!(&y, CExpr::Const(Value::Num(r)) if r.num == 0);
+                if op == BinOp::Div && zero {
+                    self.bad_call(
+                        b.span,
+                        "division by zero".into(),
+                        "a value divided by 0 has no meaning; divide by a value that cannot be 0, or test it first with `if … then … else …`".into(),
+                    );
+                    return None;
+                }
+                Some((CExpr::Arith(op, out, Box::new(x), Box::new(y), span), out))
             }
         }
     }
@@ -569,7 +578,7 @@ impl Compiler<'_> {
         let (c, ty) = self.expr(e, &Scope::constant(), hint)?;
         let value = match c {
             CExpr::Const(v) => Some(v),
-            CExpr::Neg(inner) => match *inner {
+            CExpr::Neg(inner, _) => match *inner {
                 CExpr::Const(Value::Num(r)) => Some(Value::Num(Rat {
                     num: -r.num,
                     den: r.den,

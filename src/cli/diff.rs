@@ -58,7 +58,13 @@ pub(super) fn cmd_diff(
         params: &new_params,
         outcome: &new_outcome,
     };
-    let diff = crate::diff::compare(new_data, &before, &after);
+    let diff = match crate::diff::compare(&before, &after) {
+        Ok(d) => d,
+        Err(e) => {
+            io.report(e);
+            return 1;
+        }
+    };
     let text = match format {
         Format::Table => format!(
             "Trước: {} ({})\nSau:   {} ({})\nDữ liệu: {}\n\n{}",
@@ -82,5 +88,5 @@ pub(super) fn cmd_diff(
             }
         },
     };
-    emit(&text, out, &[op, np], data, io)
+    emit(&text, out, &[op, np], &[&old_data, new_data], io)
 }

@@ -410,7 +410,7 @@ fn cmd_grade(rules: &Path, data: &Path, o: &GradeOptions, io: &mut Io) -> i32 {
             }
         },
     };
-    emit(&text, out, &[program], data, io)
+    emit(&text, out, &[program], &[&dataset], io)
 }
 
 fn cmd_explain(rules: &Path, data: &Path, id: &str, set: &[(String, String)], io: &mut Io) -> i32 {
@@ -460,7 +460,7 @@ fn emit(
     text: &str,
     out: Option<&Path>,
     programs: &[&crate::program::Program],
-    data: &Path,
+    datasets: &[&crate::data::Dataset],
     io: &mut Io,
 ) -> i32 {
     let Some(path) = out else {
@@ -471,9 +471,13 @@ fn emit(
         .iter()
         .flat_map(|p| p.sources.files().iter().map(|f| f.path.clone()))
         .collect();
-    for stem in ["members", "organisations"] {
-        for ext in ["csv", "json"] {
-            inputs.push(data.join(format!("{stem}.{ext}")));
+    for d in datasets {
+        inputs.extend(d.files.iter().cloned());
+        // The files a dataset folder could hold, read this time or not.
+        for stem in ["members", "organisations"] {
+            for ext in ["csv", "json"] {
+                inputs.push(d.dir.join(format!("{stem}.{ext}")));
+            }
         }
     }
     if let Err(e) = write_atomically(path, text.as_bytes(), &inputs) {

@@ -128,7 +128,7 @@ fn check_golden(
         .display()
         .to_string();
     let rules_name = crate::check::normalise(rules).display().to_string();
-    let now = crate::golden::render(program, &dataset, &outcome, &params, &rules_name, &data_ref);
+    let now = crate::golden::render(program, &dataset, &outcome, &rules_name, &data_ref);
     let mismatch = recorded.as_deref().map(|r| crate::golden::compare(r, &now));
     match (mismatch, accept) {
         (Some(m), _) if m.is_empty() => {

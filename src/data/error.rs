@@ -88,6 +88,9 @@ pub enum Problem {
     /// Bytes that are not UTF-8.
     #[error("the value is not valid UTF-8 text; save the file as UTF-8")]
     NotUtf8,
+    /// A value holding a character no one types on purpose.
+    #[error("the value holds {what}, which cannot be seen; retype the value")]
+    Invisible { what: String },
     /// A field the rules need has no column.
     #[error("no column for field `{field}`; name a column {accepted}")]
     MissingColumn { field: String, accepted: String },

@@ -375,6 +375,11 @@ impl Input<'_> {
                     },
                     None => "",
                 };
+                if let Some(what) = invisible_in(cell) {
+                    problem(slot, Problem::Invisible { what });
+                    values[slot] = Value::None;
+                    continue;
+                }
                 values[slot] = if cell.is_empty() {
                     match (&f.default, f.optional) {
                         (Some(d), _) => d.clone(),
@@ -423,6 +428,14 @@ impl Input<'_> {
         warnings.extend(row_warnings.into_iter().filter(kept));
         typed
     }
+}
+
+/// The name of the first character in `text` that no one typed on
+/// purpose (a NUL, an escape…); line breaks and tabs are allowed.
+fn invisible_in(text: &str) -> Option<String> {
+    text.chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r' | '\u{feff}'))
+        .find_map(crate::render::name_of_invisible)
 }
 
 /// Id → index; reports duplicates.

@@ -1,9 +1,11 @@
 //! The interpreter: a compiled expression over one entity.
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 
 use crate::data::Dataset;
 use crate::program::*;
+use crate::source::Span;
 use crate::syntax::ast::{BinOp, SubjectKind};
 use crate::value::{months_between, Rat, Value};
 
@@ -49,12 +51,30 @@ impl Tracer for Readings {
     }
 }
 
-/// Everything an evaluation reads.
+/// Why an evaluation had no value to give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultKind {
+    DivisionByZero,
+    /// A result beyond what exact arithmetic holds (about 10^38).
+    Overflow,
+}
+
+/// An arithmetic fault and where in the rules it happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fault {
+    pub kind: FaultKind,
+    pub span: Span,
+}
+
+/// Everything an evaluation reads. An arithmetic fault is kept (the first
+/// one) for the caller, who knows the entity, to turn into an error: a
+/// value that cannot be computed must never quietly become `none`.
 pub struct Env<'a> {
     pub program: &'a Program,
     pub data: &'a Dataset,
     pub params: &'a [Value],
     pub grades: &'a Grades,
+    fault: Cell<Option<Fault>>,
 }
 
 /// The index that stands for the whole dataset: a query over `members`
@@ -73,7 +93,34 @@ pub struct At {
 
 pub type Memo = Vec<Option<Value>>;
 
-impl Env<'_> {
+impl<'a> Env<'a> {
+    pub fn new(
+        program: &'a Program,
+        data: &'a Dataset,
+        params: &'a [Value],
+        grades: &'a Grades,
+    ) -> Env<'a> {
+        Env {
+            program,
+            data,
+            params,
+            grades,
+            fault: Cell::new(None),
+        }
+    }
+
+    /// The first arithmetic fault since the last call, if any.
+    pub fn take_fault(&self) -> Option<Fault> {
+        self.fault.take()
+    }
+
+    fn fail(&self, kind: FaultKind, span: Span) -> Value {
+        if self.fault.get().is_none() {
+            self.fault.set(Some(Fault { kind, span }));
+        }
+        Value::None
+    }
+
     pub fn truthy<T: Tracer>(&self, e: &CExpr, at: At, memo: &mut Memo, t: &mut T) -> bool {
         matches!(self.eval(e, at, memo, t), Value::Bool(true))
     }
@@ -123,14 +170,33 @@ impl Env<'_> {
                 Value::Bool(b) => Value::Bool(!b),
                 _ => Value::None,
             },
-            CExpr::Neg(x) => match self.eval(x, at, memo, t) {
-                Value::Num(r) => Value::Num(Rat {
-                    num: -r.num,
-                    den: r.den,
-                }),
+            CExpr::Neg(x, span) => match self.eval(x, at, memo, t) {
+                Value::Num(r) => match r.num.checked_neg() {
+                    Some(num) => Value::Num(Rat { num, den: r.den }),
+                    None => self.fail(FaultKind::Overflow, *span),
+                },
                 _ => Value::None,
             },
             CExpr::Bin(op, _, a, b) => self.binary(*op, a, b, at, memo, t),
+            CExpr::Arith(op, _, a, b, span) => {
+                let (Value::Num(x), Value::Num(y)) =
+                    (self.eval(a, at, memo, t), self.eval(b, at, memo, t))
+                else {
+                    // An operand that is none makes the result none.
+                    return Value::None;
+                };
+                let r = match op {
+                    BinOp::Add => x.checked_add(y),
+                    BinOp::Sub => x.checked_sub(y),
+                    BinOp::Mul => x.checked_mul(y),
+                    _ if y.num == 0 => return self.fail(FaultKind::DivisionByZero, *span),
+                    _ => x.checked_div(y),
+                };
+                match r {
+                    Some(v) => Value::Num(v),
+                    None => self.fail(FaultKind::Overflow, *span),
+                }
+            }
             CExpr::InList(x, items) => {
                 let v = self.eval(x, at, memo, t);
                 if v == Value::None {
@@ -255,23 +321,8 @@ impl Env<'_> {
                     _ => ord != Ordering::Less,
                 })
             }
-            BinOp::In => Value::Bool(false),
-            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
-                let (Value::Num(x), Value::Num(y)) =
-                    (self.eval(a, at, memo, t), self.eval(b, at, memo, t))
-                else {
-                    return Value::None;
-                };
-                // Overflow and division by zero give none, which fails every
-                // comparison: a clause on it simply does not fire.
-                let r = match op {
-                    BinOp::Add => x.checked_add(y),
-                    BinOp::Sub => x.checked_sub(y),
-                    BinOp::Mul => x.checked_mul(y),
-                    _ => x.checked_div(y),
-                };
-                r.map(Value::Num).unwrap_or(Value::None)
-            }
+            // Arithmetic is `CExpr::Arith`; `in` is `InList`/`InSet`.
+            BinOp::In | BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => Value::None,
         }
     }
 
@@ -280,7 +331,7 @@ impl Env<'_> {
         let kind = agg.coll.element();
         let mut considered = 0i64;
         let mut hits = 0i64;
-        let mut sum = Rat::ZERO;
+        let mut sum = Some(Rat::ZERO);
         let mut best: Option<Value> = None;
         let mut visit = |i: u32| {
             if agg.graded_only && self.grades.of(kind, i).is_none() {
@@ -306,9 +357,9 @@ impl Env<'_> {
                     if let Some(Value::Num(r)) =
                         agg.arg.as_ref().map(|c| self.eval(c, child, memo, t))
                     {
-                        sum = sum.checked_add(r).unwrap_or(sum);
+                        sum = sum.and_then(|s| s.checked_add(r));
                     }
-                    true
+                    sum.is_some()
                 }
                 AggFunc::Min | AggFunc::Max => {
                     let v = agg
@@ -391,7 +442,10 @@ impl Env<'_> {
             }),
             AggFunc::All => Value::Bool(hits == considered),
             AggFunc::Any => Value::Bool(hits > 0),
-            AggFunc::Sum => Value::Num(sum),
+            AggFunc::Sum => match sum {
+                Some(s) => Value::Num(s),
+                None => self.fail(FaultKind::Overflow, agg.span),
+            },
             AggFunc::Min | AggFunc::Max => best.unwrap_or(Value::None),
         }
     }

@@ -7,11 +7,15 @@
 //! before higher, the collective's members before the collective.
 
 mod expr;
+mod params;
 mod quota;
 mod tests;
 mod trail;
 
-pub use expr::{compare, equal, At, Env, Grades, Memo, NoTrace, Readings, Tracer, WHOLE};
+pub use expr::{
+    compare, equal, At, Env, Fault, FaultKind, Grades, Memo, NoTrace, Readings, Tracer, WHOLE,
+};
+pub use params::{params_with, parse_param};
 pub use quota::{GroupRef, QuotaFinding};
 pub use tests::{run_tests, TestOutcome};
 pub use trail::{explain, Step, Trail};
@@ -55,6 +59,9 @@ pub struct Outcome {
     pub members: Vec<Decision>,
     pub organisations: Vec<Decision>,
     pub findings: Vec<QuotaFinding>,
+    /// The entities of each report row (the rules' `report` block): in
+    /// scope of a grading block and matching the row's filter.
+    pub report_rows: Vec<Vec<u32>>,
 }
 
 impl Outcome {
@@ -76,8 +83,12 @@ impl Outcome {
 }
 
 /// Grading cannot go on.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+#[derive(Debug, Clone, thiserror::Error, miette::Diagnostic)]
 pub enum EvalError {
+    /// A division by zero or a number too large, for one entity.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Arithmetic(Box<ArithmeticError>),
     /// A parameter set on the command line has the wrong type.
     #[error("parameter `{name}` holds {expected}; {value:?} is not one")]
     #[diagnostic(
@@ -93,6 +104,16 @@ pub enum EvalError {
     #[error("no parameter `{name}` in these rules")]
     #[diagnostic(code(xeploai::eval::unknown_parameter), help("{help}"))]
     UnknownParameter { name: String, help: String },
+    /// A quota whose cap for a group could not be computed (its ratio,
+    /// base or rounding read a value that is empty).
+    #[error(
+        "quota `{quota}`: the cap for {group} could not be computed (a value it reads is empty)"
+    )]
+    #[diagnostic(
+        code(xeploai::eval::no_cap),
+        help("give the values the quota's ratio reads for this group, or write the ratio so that it has a value for every group")
+    )]
+    NoCap { quota: String, group: String },
     /// An enforced quota lowered a grade that a higher level had already
     /// read.
     #[error("quota `{quota}` lowered {entity} after {parent} had been graded from it")]
@@ -102,6 +123,24 @@ pub enum EvalError {
         entity: String,
         parent: String,
     },
+}
+
+/// A division by zero or a number too large, for one entity: no grade may
+/// rest on a value that could not be computed.
+#[derive(Debug, Clone, thiserror::Error, miette::Diagnostic)]
+#[error("{what} in `{expr}` for {entity}")]
+#[diagnostic(
+    code(xeploai::eval::arithmetic),
+    help("no one was graded; make the rule give a value for every record (test a divisor first with `if … then … else …`), or correct the data of {entity}")
+)]
+pub struct ArithmeticError {
+    pub what: &'static str,
+    pub expr: String,
+    pub entity: String,
+    #[source_code]
+    pub src: miette::NamedSource<std::sync::Arc<str>>,
+    #[label("here")]
+    pub span: miette::SourceSpan,
 }
 
 /// Grades every member and organisation of the dataset.
@@ -116,31 +155,22 @@ pub fn grade(program: &Program, data: &Dataset, params: &[Value]) -> Result<Outc
     let mut memo: Memo = vec![None; program.memo_slots];
 
     // Which block grades each entity: the first whose filter holds.
-    let member_blocks = blocks_for(program, data, params, &grades, SubjectKind::Member);
-    let org_blocks = blocks_for(program, data, params, &grades, SubjectKind::Organisation);
+    let member_blocks = blocks_for(program, data, params, &grades, SubjectKind::Member)?;
+    let org_blocks = blocks_for(program, data, params, &grades, SubjectKind::Organisation)?;
 
     let mut decide_one = |grades: &Grades, kind: SubjectKind, index: u32, block: u16| {
-        let env = Env {
-            program,
-            data,
-            params,
-            grades,
+        let env = Env::new(program, data, params, grades);
+        let at = At {
+            kind,
+            index,
+            top: true,
         };
-        decide(
-            &env,
-            block,
-            At {
-                kind,
-                index,
-                top: true,
-            },
-            &mut memo,
-            &mut NoTrace,
-        )
+        let d = decide(&env, block, at, &mut memo, &mut NoTrace);
+        checked(&env, kind, index).map(|()| d)
     };
     for (i, block) in member_blocks.iter().enumerate() {
         if let Some(b) = *block {
-            let d = decide_one(&grades, SubjectKind::Member, i as u32, b);
+            let d = decide_one(&grades, SubjectKind::Member, i as u32, b)?;
             grades.members[i] = d.grade.unwrap_or(u8::MAX);
             members[i] = d;
         }
@@ -151,7 +181,7 @@ pub fn grade(program: &Program, data: &Dataset, params: &[Value]) -> Result<Outc
         .enumerate()
         .filter(|(_, q)| q.kind == SubjectKind::Member)
     {
-        let subjects = quota::subjects(program, data, params, &grades, q);
+        let subjects = quota::subjects(program, data, params, &grades, q)?;
         findings.extend(quota::apply(
             program,
             data,
@@ -185,7 +215,7 @@ pub fn grade(program: &Program, data: &Dataset, params: &[Value]) -> Result<Outc
         .enumerate()
         .filter(|(_, q)| q.kind == SubjectKind::Organisation)
     {
-        let subjects = quota::subjects(program, data, params, &grades, q);
+        let subjects = quota::subjects(program, data, params, &grades, q)?;
         let ready = subjects
             .iter()
             .map(|&s| height[s as usize])
@@ -196,7 +226,7 @@ pub fn grade(program: &Program, data: &Dataset, params: &[Value]) -> Result<Outc
     for (h, level) in by_height.iter().enumerate() {
         for &o in level {
             if let Some(b) = org_blocks[o as usize] {
-                let d = decide_one(&grades, SubjectKind::Organisation, o, b);
+                let d = decide_one(&grades, SubjectKind::Organisation, o, b)?;
                 grades.organisations[o as usize] = d.grade.unwrap_or(u8::MAX);
                 organisations[o as usize] = d;
             }
@@ -222,11 +252,87 @@ pub fn grade(program: &Program, data: &Dataset, params: &[Value]) -> Result<Outc
             }
         }
     }
+    let in_scope = |kind: SubjectKind, i: usize| match kind {
+        SubjectKind::Member => members[i].block.is_some(),
+        SubjectKind::Organisation => organisations[i].block.is_some(),
+    };
+    let report_rows = report_rows(program, data, params, &grades, &in_scope)?;
     Ok(Outcome {
         members,
         organisations,
         findings,
+        report_rows,
     })
+}
+
+/// `Err` naming the entity and the expression if the last evaluations in
+/// `env` met an arithmetic fault.
+pub(crate) fn checked(env: &Env, kind: SubjectKind, index: u32) -> Result<(), EvalError> {
+    let Some(fault) = env.take_fault() else {
+        return Ok(());
+    };
+    let (program, data) = (env.program, env.data);
+    let entity = if index == WHOLE {
+        "the whole dataset".to_string()
+    } else {
+        let word = match kind {
+            SubjectKind::Member => "member",
+            SubjectKind::Organisation => "organisation",
+        };
+        format!(
+            "{word} {} ({})",
+            data.id(program, kind, index),
+            data.name(program, kind, index)
+        )
+    };
+    Err(EvalError::Arithmetic(Box::new(ArithmeticError {
+        what: match fault.kind {
+            FaultKind::DivisionByZero => "division by zero",
+            FaultKind::Overflow => "a number too large to compute exactly",
+        },
+        expr: program.sources.slice(fault.span).trim().to_string(),
+        entity,
+        src: program.sources.named(fault.span.file),
+        span: fault.span.into(),
+    })))
+}
+
+/// The entities of each report row: in scope (`in_scope`) and matching
+/// the row's filter, which may read the grades just decided.
+fn report_rows(
+    program: &Program,
+    data: &Dataset,
+    params: &[Value],
+    grades: &Grades,
+    in_scope: &dyn Fn(SubjectKind, usize) -> bool,
+) -> Result<Vec<Vec<u32>>, EvalError> {
+    let env = Env::new(program, data, params, grades);
+    let mut memo: Memo = vec![None; program.memo_slots];
+    let mut rows = Vec::with_capacity(program.report.len());
+    for r in &program.report {
+        let mut entities = Vec::new();
+        for i in 0..data.len(r.kind) {
+            if !in_scope(r.kind, i) {
+                continue;
+            }
+            if let Some(f) = &r.filter {
+                memo.iter_mut().for_each(|m| *m = None);
+                let at = At {
+                    kind: r.kind,
+                    index: i as u32,
+                    top: true,
+                };
+                let holds = env.truthy(f, at, &mut memo, &mut NoTrace);
+                checked(&env, r.kind, i as u32)?;
+                if !holds {
+                    continue;
+                }
+            }
+            entities.push(i as u32);
+        }
+        rows.push(entities);
+    }
+    Ok(rows)
 }
 
 /// The block that grades each entity of a kind, if any.
@@ -236,13 +342,8 @@ pub fn blocks_for(
     params: &[Value],
     grades: &Grades,
     kind: SubjectKind,
-) -> Vec<Option<u16>> {
-    let env = Env {
-        program,
-        data,
-        params,
-        grades,
-    };
+) -> Result<Vec<Option<u16>>, EvalError> {
+    let env = Env::new(program, data, params, grades);
     let candidates: Vec<(usize, &Block)> = program
         .blocks
         .iter()
@@ -258,14 +359,15 @@ pub fn blocks_for(
                 top: true,
             };
             memo.iter_mut().for_each(|m| *m = None);
-            candidates
+            let block = candidates
                 .iter()
                 .find(|(_, b)| {
                     b.filter
                         .as_ref()
                         .is_none_or(|f| env.truthy(f, at, &mut memo, &mut NoTrace))
                 })
-                .map(|(bi, _)| *bi as u16)
+                .map(|(bi, _)| *bi as u16);
+            checked(&env, kind, i).map(|()| block)
         })
         .collect()
 }
@@ -309,104 +411,4 @@ pub fn decide<T: Tracer>(env: &Env, block: u16, at: At, memo: &mut Memo, t: &mut
     }
     d.grade = Some(g);
     d
-}
-
-/// Applies `NAME=VALUE` overrides to the declared parameters.
-pub fn params_with(
-    program: &Program,
-    overrides: &[(String, String)],
-) -> Result<Vec<Value>, EvalError> {
-    let mut values = program.default_params();
-    for (name, text) in overrides {
-        let Some(i) = program.param_index(name) else {
-            let help = crate::check::help_for(
-                name,
-                program.params.iter().map(|p| p.name.as_str()),
-                || {
-                    format!(
-                        "the parameters are {}",
-                        program
-                            .params
-                            .iter()
-                            .map(|p| p.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                },
-            );
-            return Err(EvalError::UnknownParameter {
-                name: name.clone(),
-                help,
-            });
-        };
-        let ty = program.params[i].ty;
-        values[i] = parse_param(program, ty, text).ok_or_else(|| EvalError::BadParameter {
-            name: name.clone(),
-            value: text.clone(),
-            expected: param_type_words(program, ty),
-        })?;
-    }
-    Ok(values)
-}
-
-fn param_type_words(program: &Program, ty: Ty) -> String {
-    match ty {
-        Ty::Percent => "a percentage".into(),
-        Ty::Int => "a whole number".into(),
-        Ty::Number => "a number".into(),
-        Ty::Bool => "true or false".into(),
-        Ty::Date => "a date".into(),
-        Ty::Rounding => "floor, ceil or nearest".into(),
-        Ty::GradeSet => "a list of grades".into(),
-        Ty::Grade => "a grade".into(),
-        Ty::Enum(e) => format!("a `{}` value", program.enums[e as usize].name),
-        _ => "a value".into(),
-    }
-}
-
-/// A parameter value written as in a rules file (`30%`, `ceil`,
-/// `[HTXSNV, HTTNV]` or `HTXSNV,HTTNV`).
-pub fn parse_param(program: &Program, ty: Ty, text: &str) -> Option<Value> {
-    let text = crate::source::nfc(text.trim());
-    match ty {
-        Ty::GradeSet => {
-            let inner = text.trim_start_matches('[').trim_end_matches(']');
-            let mut mask = 0u32;
-            for code in inner.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-                mask |= 1 << program.grade_index(code)?;
-            }
-            Some(Value::GradeSet(mask))
-        }
-        Ty::Rounding => Program::rounding_names()
-            .find(|(n, _)| *n == text)
-            .map(|(_, r)| Value::Rounding(r)),
-        Ty::Percent if !text.ends_with('%') => None,
-        Ty::Bool => match text.as_str() {
-            "true" => Some(Value::Bool(true)),
-            "false" => Some(Value::Bool(false)),
-            _ => None,
-        },
-        Ty::Date => crate::value::parse_date(&text).map(Value::Date),
-        Ty::Enum(e) => program.enums[e as usize]
-            .variants
-            .iter()
-            .position(|(n, _)| *n == text)
-            .map(|i| Value::Enum(i as u16)),
-        Ty::Grade => program.grade_index(&text).map(Value::Grade),
-        Ty::Text => Some(Value::Text(text.into())),
-        Ty::Percent | Ty::Int | Ty::Number => {
-            let is_pct = text.ends_with('%');
-            let n = crate::data::parse_number(text.trim_end_matches('%'))?;
-            let v = if is_pct {
-                n.checked_div(crate::value::Rat::int(100))?
-            } else {
-                n
-            };
-            if ty == Ty::Int && v.reduced().den != 1 {
-                return None;
-            }
-            Some(Value::Num(v))
-        }
-        Ty::Org | Ty::Null => None,
-    }
 }

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use super::expr::{compare, At, Env, Grades, Memo, NoTrace};
-use super::{Decision, EvalError, QuotaAction};
+use super::{checked, Decision, EvalError, QuotaAction};
 use crate::data::Dataset;
 use crate::program::*;
 use crate::syntax::ast::SubjectKind;
@@ -49,31 +49,30 @@ pub(super) fn subjects(
     params: &[Value],
     grades: &Grades,
     q: &QuotaInfo,
-) -> Vec<u32> {
-    let env = Env {
-        program,
-        data,
-        params,
-        grades,
-    };
+) -> Result<Vec<u32>, EvalError> {
+    let env = Env::new(program, data, params, grades);
     let mut memo: Memo = vec![None; program.memo_slots];
-    (0..data.len(q.kind) as u32)
-        .filter(|&i| {
-            memo.iter_mut().for_each(|m| *m = None);
-            q.filter.as_ref().is_none_or(|f| {
-                env.truthy(
-                    f,
-                    At {
-                        kind: q.kind,
-                        index: i,
-                        top: true,
-                    },
-                    &mut memo,
-                    &mut NoTrace,
-                )
-            })
-        })
-        .collect()
+    let mut out = Vec::new();
+    for i in 0..data.len(q.kind) as u32 {
+        let counted = match &q.filter {
+            None => true,
+            Some(f) => {
+                memo.iter_mut().for_each(|m| *m = None);
+                let at = At {
+                    kind: q.kind,
+                    index: i,
+                    top: true,
+                };
+                let holds = env.truthy(f, at, &mut memo, &mut NoTrace);
+                checked(&env, q.kind, i)?;
+                holds
+            }
+        };
+        if counted {
+            out.push(i);
+        }
+    }
+    Ok(out)
 }
 
 /// Stops an enforced organisation quota from lowering a grade that the
@@ -96,7 +95,7 @@ pub(super) fn apply(
     guard: Option<ParentGuard>,
 ) -> Result<Vec<QuotaFinding>, EvalError> {
     let q = &program.quotas[qi];
-    let groups = group(program, data, params, grades, q, subjects);
+    let groups = group(program, data, params, grades, q, subjects)?;
     let mut findings = Vec::new();
     let mut memo: Memo = vec![None; program.memo_slots];
     for (key, members) in groups {
@@ -104,12 +103,7 @@ pub(super) fn apply(
             continue;
         }
         let (ratio, base, rounding) = {
-            let env = Env {
-                program,
-                data,
-                params,
-                grades,
-            };
+            let env = Env::new(program, data, params, grades);
             // Evaluated on the group's organisation (everything for `all`/`by`).
             let index = match &key {
                 GroupRef::Organisation(o) => *o,
@@ -120,16 +114,26 @@ pub(super) fn apply(
                 index,
                 top: true,
             };
-            (
+            let values = (
                 env.eval(&q.ratio, at, &mut memo, &mut NoTrace),
                 env.eval(&q.base, at, &mut memo, &mut NoTrace),
                 env.eval(&q.rounding, at, &mut memo, &mut NoTrace),
-            )
+            );
+            checked(&env, SubjectKind::Organisation, index)?;
+            values
         };
         let (Value::Num(ratio), Value::GradeSet(base), Value::Rounding(rounding)) =
             (ratio, base, rounding)
         else {
-            continue;
+            // A cap that cannot be computed must not pass as "no breach".
+            let (group, id) = crate::report::group_label(program, data, &key);
+            return Err(EvalError::NoCap {
+                quota: q.name.clone(),
+                group: match id {
+                    Some(id) => format!("{group} [{id}]"),
+                    None => group,
+                },
+            });
         };
         let grade_of = |g: &Grades, i: u32| g.of(q.kind, i);
         let base_count = members
@@ -146,7 +150,7 @@ pub(super) fn apply(
         let breach = count > cap;
         let mut lowered = 0;
         if let (QuotaModeC::Enforce(keys), true) = (&q.mode, breach) {
-            let ranked = rank(program, data, params, grades, q, keys, holders);
+            let ranked = rank(program, data, params, grades, q, keys, holders)?;
             for (pos, &i) in ranked.iter().enumerate().skip(cap as usize) {
                 if let Some(g) = &guard {
                     let p = data.org_parent[i as usize];
@@ -208,13 +212,13 @@ fn group(
     grades: &Grades,
     q: &QuotaInfo,
     subjects: &[u32],
-) -> BTreeMap<GroupRef, Vec<u32>> {
+) -> Result<BTreeMap<GroupRef, Vec<u32>>, EvalError> {
     let mut keys = GroupKeys::new(program, data, params, grades, q);
     let mut groups: BTreeMap<GroupRef, Vec<u32>> = BTreeMap::new();
     for &i in subjects {
-        groups.entry(keys.key(i)).or_default().push(i);
+        groups.entry(keys.key(i)?).or_default().push(i);
     }
-    groups
+    Ok(groups)
 }
 
 /// Finds the group of each subject of one quota.
@@ -235,19 +239,24 @@ impl<'a> GroupKeys<'a> {
         q: &'a QuotaInfo,
     ) -> Self {
         GroupKeys {
-            env: Env {
-                program,
-                data,
-                params,
-                grades,
-            },
+            env: Env::new(program, data, params, grades),
             q,
             memo: vec![None; program.memo_slots],
             matches: vec![None; data.organisations.len()],
         }
     }
 
-    pub fn key(&mut self, i: u32) -> GroupRef {
+    /// The group of subject `i`.
+    pub fn key(&mut self, i: u32) -> Result<GroupRef, EvalError> {
+        let key = self.key_of(i);
+        match key {
+            GroupRef::Organisation(o) => checked(&self.env, SubjectKind::Organisation, o)?,
+            _ => checked(&self.env, self.q.kind, i)?,
+        }
+        Ok(key)
+    }
+
+    fn key_of(&mut self, i: u32) -> GroupRef {
         let data = self.env.data;
         let first_up = match self.q.kind {
             SubjectKind::Member => data.member_org[i as usize],
@@ -313,29 +322,23 @@ fn rank(
     q: &QuotaInfo,
     keys: &[(CExpr, bool)],
     holders: Vec<u32>,
-) -> Vec<u32> {
-    let env = Env {
-        program,
-        data,
-        params,
-        grades,
-    };
+) -> Result<Vec<u32>, EvalError> {
+    let env = Env::new(program, data, params, grades);
     let mut memo: Memo = vec![None; program.memo_slots];
-    let mut rows: Vec<(Vec<Value>, &str, u32)> = holders
-        .into_iter()
-        .map(|i| {
-            let at = At {
-                kind: q.kind,
-                index: i,
-                top: false,
-            };
-            let vals = keys
-                .iter()
-                .map(|(k, _)| env.eval(k, at, &mut memo, &mut NoTrace))
-                .collect();
-            (vals, data.id(program, q.kind, i), i)
-        })
-        .collect();
+    let mut rows: Vec<(Vec<Value>, &str, u32)> = Vec::with_capacity(holders.len());
+    for i in holders {
+        let at = At {
+            kind: q.kind,
+            index: i,
+            top: false,
+        };
+        let vals = keys
+            .iter()
+            .map(|(k, _)| env.eval(k, at, &mut memo, &mut NoTrace))
+            .collect();
+        checked(&env, q.kind, i)?;
+        rows.push((vals, data.id(program, q.kind, i), i));
+    }
     rows.sort_by(|a, b| {
         for (n, (_, desc)) in keys.iter().enumerate() {
             // none ranks last either way
@@ -358,5 +361,5 @@ fn rank(
         }
         a.1.cmp(b.1).then(a.2.cmp(&b.2))
     });
-    rows.into_iter().map(|r| r.2).collect()
+    Ok(rows.into_iter().map(|r| r.2).collect())
 }

@@ -150,27 +150,32 @@ fn run_one(program: &Program, params: &[Value], t: &TestInfo) -> TestOutcome {
         members: member_grades,
         organisations: org_grades,
     };
-    let block = blocks_for(program, &data, params, &grades, t.kind)[subject];
+    let failed = |why: String| TestOutcome {
+        name: t.name.clone(),
+        description: t.description.clone(),
+        passed: false,
+        expected: expected.clone(),
+        actual: why,
+        decision: Decision::default(),
+    };
+    let block = match blocks_for(program, &data, params, &grades, t.kind) {
+        Ok(blocks) => blocks[subject],
+        Err(e) => return failed(e.to_string()),
+    };
     let decision = match block {
         Some(b) => {
-            let env = Env {
-                program,
-                data: &data,
-                params,
-                grades: &grades,
-            };
+            let env = Env::new(program, &data, params, &grades);
             let mut memo: Memo = vec![None; program.memo_slots];
-            decide(
-                &env,
-                b,
-                At {
-                    kind: t.kind,
-                    index: subject as u32,
-                    top: true,
-                },
-                &mut memo,
-                &mut NoTrace,
-            )
+            let at = At {
+                kind: t.kind,
+                index: subject as u32,
+                top: true,
+            };
+            let d = decide(&env, b, at, &mut memo, &mut NoTrace);
+            if let Err(e) = super::checked(&env, t.kind, subject as u32) {
+                return failed(e.to_string());
+            }
+            d
         }
         None => Decision::default(),
     };

@@ -54,12 +54,7 @@ pub fn explain(
     index: u32,
 ) -> Trail {
     let grades = outcome.grades();
-    let env = Env {
-        program,
-        data,
-        params,
-        grades: &grades,
-    };
+    let env = Env::new(program, data, params, &grades);
     let decision = outcome.decisions(kind)[index as usize].clone();
     let mut trail = Trail {
         kind,
@@ -138,7 +133,7 @@ pub fn explain(
             continue;
         }
         let mut keys = GroupKeys::new(program, data, params, &grades, q);
-        if keys.key(index) == f.group && matches!(q.mode, QuotaModeC::Check) {
+        if keys.key(index).ok().as_ref() == Some(&f.group) && matches!(q.mode, QuotaModeC::Check) {
             trail.steps.push(Step::Flagged { finding: f.clone() });
         }
     }

@@ -349,12 +349,7 @@ impl Session {
         };
         let grades = o.grades();
         let params = p.default_params();
-        let env = Env {
-            program: p,
-            data: d,
-            params: &params,
-            grades: &grades,
-        };
+        let env = Env::new(p, d, &params, &grades);
         let mut memo: Memo = vec![None; q.memo_slots];
         let v = env.eval(
             &q.expr,
@@ -434,8 +429,10 @@ impl Session {
             outcome: o,
         };
         if id.is_empty() {
-            let diff = crate::diff::compare(d, &before, &after);
-            return Reply::ok(crate::diff::text(p, d, &diff, 20, NumberStyle::Vi));
+            return match crate::diff::compare(&before, &after) {
+                Ok(diff) => Reply::ok(crate::diff::text(p, d, &diff, 20, NumberStyle::Vi)),
+                Err(e) => Reply::fail(self.render_one(e)),
+            };
         }
         let Some((kind, i)) = d.find(p, id) else {
             return Reply::fail(format!("no member or organisation {id:?}"));
@@ -444,19 +441,18 @@ impl Session {
             &bo.decisions(kind)[i as usize],
             &o.decisions(kind)[i as usize],
         );
-        let grade = |g: Option<u8>| {
-            g.map(|g| p.grade_code(g).to_string())
+        let grade = |program: &crate::program::Program, g: Option<u8>| {
+            g.map(|g| program.grade_code(g).to_string())
                 .unwrap_or_else(|| "không xếp loại".into())
         };
+        let (before, after) = (grade(bp, db.grade), grade(p, da.grade));
         let mut out = format!(
-            "{id} {}: {} ({}) → {} ({})\n",
+            "{id} {}: {before} ({}) → {after} ({})\n",
             d.name(p, kind, i),
-            grade(db.grade),
             crate::diff::why(bp, db),
-            grade(da.grade),
             crate::diff::why(p, da)
         );
-        if db.grade != da.grade
+        if before != after
             || db.clause.map(|c| &bp.clauses[c as usize].name)
                 != da.clause.map(|c| &p.clauses[c as usize].name)
         {
@@ -518,7 +514,7 @@ impl Session {
         let items = changes::collapse(&self.layers, &in_base);
         let extends = crate::source::relative_path(&dir, rules);
         let mut text = format!(
-            "// Changes to {} made in a xeploai session.\n\nextends {:?}\n",
+            "// Changes to {} {SAVED_BY}\n\nextends {:?}\n",
             base.header.name,
             extends.display().to_string()
         );
@@ -526,12 +522,35 @@ impl Session {
             text.push('\n');
             text.push_str(&changes::render(&items, &in_base));
         }
-        let inputs: Vec<std::path::PathBuf> = base
+        let mut inputs: Vec<std::path::PathBuf> = base
             .sources
             .files()
             .iter()
             .map(|f| f.path.clone())
             .collect();
+        if let Some(d) = &self.data {
+            inputs.extend(d.files.iter().cloned());
+        }
+        if let Some(dir) = &self.data_dir {
+            for name in [
+                "members.csv",
+                "members.json",
+                "organisations.csv",
+                "organisations.json",
+            ] {
+                inputs.push(dir.join(name));
+            }
+        }
+        if inputs.iter().any(|i| crate::files::same_file(i, path)) {
+            let e = crate::files::WriteError::IsInput(path.to_path_buf());
+            return Reply::fail(crate::render::escape_controls(&e.to_string()));
+        }
+        if let Err(why) = saved_by_a_session(path) {
+            return Reply::fail(format!(
+                "không ghi {}: {why}",
+                crate::render::escape_controls(&path.display().to_string())
+            ));
+        }
         if let Err(e) = crate::files::write_atomically(path, text.as_bytes(), &inputs) {
             return Reply::fail(e.to_string());
         }
@@ -547,5 +566,30 @@ impl Session {
                 self.render(&r)
             )),
         }
+    }
+}
+
+/// The end of the first line of every file `:save` writes.
+const SAVED_BY: &str = "made in a xeploai session.";
+
+/// `:save` replaces only what `:save` wrote: a file that exists must start
+/// with the line it writes.
+fn saved_by_a_session(path: &Path) -> Result<(), String> {
+    use std::io::{BufRead, Read};
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    if !meta.is_file() {
+        return Err("đó không phải một tệp thường".into());
+    }
+    let mut first = String::new();
+    let read = std::fs::File::open(path)
+        .and_then(|f| std::io::BufReader::new(f.take(4096)).read_line(&mut first));
+    let ours =
+        read.is_ok() && first.starts_with("// Changes to ") && first.trim_end().ends_with(SAVED_BY);
+    if ours {
+        Ok(())
+    } else {
+        Err("tệp đã có và không phải tệp thay đổi do :save ghi; chọn tên khác, hoặc tự xoá tệp đó trước".into())
     }
 }

@@ -142,6 +142,14 @@ impl Session {
 
     /// Takes one line of input.
     pub fn eval_line(&mut self, line: &str) -> Reply {
+        // Nothing that could act on a terminal is run, or echoed back.
+        if let Some(c) = line
+            .chars()
+            .find(|&c| c != '\t' && crate::render::name_of_invisible(c).is_some())
+        {
+            let what = crate::render::name_of_invisible(c).unwrap_or_default();
+            return Reply::fail(format!("the line holds {what}; it was not run"));
+        }
         if self.pending.is_empty() && line.trim().is_empty() {
             return Reply::ok("");
         }

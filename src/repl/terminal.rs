@@ -84,9 +84,30 @@ pub fn piped(
     err: &mut dyn Write,
 ) -> i32 {
     let mut failed = false;
-    for line in input.lines() {
-        let Ok(line) = line else { break };
-        let reply = session.eval_line(&line);
+    for (number, line) in input.split(b'\n').enumerate() {
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                let _ = writeln!(err, "cannot read the input: {e}");
+                failed = true;
+                break;
+            }
+        };
+        let line = line.strip_suffix(b"\r").unwrap_or(&line);
+        let line = match number {
+            0 => line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line),
+            _ => line,
+        };
+        let Ok(line) = std::str::from_utf8(line) else {
+            let _ = writeln!(
+                err,
+                "line {} of the input is not UTF-8 text; it was not run",
+                number + 1
+            );
+            failed = true;
+            continue;
+        };
+        let reply = session.eval_line(line);
         let _ = write!(out, "{}", reply.out);
         let _ = write!(err, "{}", reply.err);
         match reply.status {

@@ -119,7 +119,7 @@ pub fn to_json(
     outcome: &Outcome,
     params: &[Value],
 ) -> JsonReport {
-    let s = summary(program, data, outcome, params);
+    let s = summary(program, outcome);
     let summary = s
         .rows
         .iter()

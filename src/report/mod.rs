@@ -12,7 +12,7 @@ pub use format::{pad_left, pad_right, NumberStyle};
 pub use json::{entities_csv, to_json, JsonEntity, JsonFinding, JsonReport, JsonSummaryRow};
 
 use crate::data::Dataset;
-use crate::eval::{At, Env, GroupRef, Memo, NoTrace, Outcome, QuotaFinding};
+use crate::eval::{GroupRef, Outcome, QuotaFinding};
 use crate::program::{Program, QuotaModeC, Ty};
 use crate::syntax::ast::SubjectKind;
 use crate::value::Value;
@@ -47,11 +47,11 @@ pub struct Summary {
 
 /// Counts per reporting level. An entity is in scope when a grading block
 /// covers it; it is graded when it got a grade.
-pub fn summary(program: &Program, data: &Dataset, outcome: &Outcome, params: &[Value]) -> Summary {
+pub fn summary(program: &Program, outcome: &Outcome) -> Summary {
     let rows = program
         .report
         .iter()
-        .zip(row_members(program, data, outcome, params))
+        .zip(&outcome.report_rows)
         .map(|(r, members)| {
             let mut row = SummaryRow {
                 label: r.label.clone(),
@@ -60,7 +60,7 @@ pub fn summary(program: &Program, data: &Dataset, outcome: &Outcome, params: &[V
                 graded: 0,
                 counts: vec![0; program.grades.len()],
             };
-            for i in members {
+            for &i in members {
                 row.in_scope += 1;
                 if let Some(g) = outcome.decisions(r.kind)[i as usize].grade {
                     row.graded += 1;
@@ -71,53 +71,6 @@ pub fn summary(program: &Program, data: &Dataset, outcome: &Outcome, params: &[V
         })
         .collect();
     Summary { rows }
-}
-
-/// The entities in scope of each report row: covered by a grading block
-/// and matching the row's filter.
-pub fn row_members(
-    program: &Program,
-    data: &Dataset,
-    outcome: &Outcome,
-    params: &[Value],
-) -> Vec<Vec<u32>> {
-    let grades = outcome.grades();
-    let env = Env {
-        program,
-        data,
-        params,
-        grades: &grades,
-    };
-    let mut memo: Memo = vec![None; program.memo_slots];
-    program
-        .report
-        .iter()
-        .map(|r| {
-            let mut members = Vec::new();
-            for (i, d) in outcome.decisions(r.kind).iter().enumerate() {
-                if d.block.is_none() {
-                    continue;
-                }
-                if let Some(f) = &r.filter {
-                    memo.iter_mut().for_each(|m| *m = None);
-                    if !env.truthy(
-                        f,
-                        At {
-                            kind: r.kind,
-                            index: i as u32,
-                            top: true,
-                        },
-                        &mut memo,
-                        &mut NoTrace,
-                    ) {
-                        continue;
-                    }
-                }
-                members.push(i as u32);
-            }
-            members
-        })
-        .collect()
 }
 
 /// A quota group as people name it: the organisation's name and id.
@@ -166,7 +119,7 @@ pub fn table(
     params: &[Value],
     style: NumberStyle,
 ) -> String {
-    let s = summary(program, data, outcome, params);
+    let s = summary(program, outcome);
     let mut out = String::new();
     let h = &program.header;
     let _ = writeln!(out, "{} — năm {}", h.name, h.year);
