@@ -101,6 +101,13 @@ impl Compiler<'_> {
                     continue;
                 };
                 let is_cap = matches!(kind, ClauseKind::Cap(_));
+                if let (Some(false), Some(w)) = (when_c.as_ref().and_then(constant_truth), when) {
+                    self.push(CheckError::NeverFires {
+                        name: c.name.node.clone(),
+                        src: self.sources.named(w.span.file),
+                        span: w.span.into(),
+                    });
+                }
                 if !is_cap {
                     if let Some(by) = &decided_by {
                         self.push(CheckError::Unreachable {
@@ -111,7 +118,7 @@ impl Compiler<'_> {
                         });
                     }
                     let always = matches!(kind, ClauseKind::Otherwise(_))
-                        || matches!(when_c, Some(CExpr::Const(Value::Bool(true))));
+                        || when_c.as_ref().and_then(constant_truth) == Some(true);
                     if always && decided_by.is_none() {
                         decided_by = Some(c.name.node.clone());
                     }
@@ -316,5 +323,25 @@ fn reads_grades(e: &CExpr) -> bool {
         CExpr::If(c, a, b) => reads_grades(c) || reads_grades(a) || reads_grades(b),
         CExpr::Call(_, args) => args.iter().any(reads_grades),
         CExpr::Agg(agg, _) => agg.arg.as_ref().is_some_and(reads_grades),
+    }
+}
+
+/// The value of a condition made of literals only (`true`, `not false`,
+/// `true and false`…); `None` when it depends on anything else.
+fn constant_truth(e: &CExpr) -> Option<bool> {
+    match e {
+        CExpr::Const(Value::Bool(b)) => Some(*b),
+        CExpr::Not(x) => constant_truth(x).map(|b| !b),
+        CExpr::Bin(ast::BinOp::And, _, a, b) => match (constant_truth(a), constant_truth(b)) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), Some(true)) => Some(true),
+            _ => None,
+        },
+        CExpr::Bin(ast::BinOp::Or, _, a, b) => match (constant_truth(a), constant_truth(b)) {
+            (Some(true), _) | (_, Some(true)) => Some(true),
+            (Some(false), Some(false)) => Some(false),
+            _ => None,
+        },
+        _ => None,
     }
 }

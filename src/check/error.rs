@@ -163,6 +163,36 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// A deciding clause written after the block's `otherwise`.
+    #[error("clause `{name}` comes after `{otherwise}`, which decides for everyone left")]
+    #[diagnostic(
+        code(xeploai::check::after_otherwise),
+        help("clauses are tried in the order written and `otherwise` always decides: move `{name}` above `{otherwise}` (caps, `at most …`, may follow it)")
+    )]
+    AfterOtherwise {
+        name: String,
+        otherwise: String,
+        #[source_code]
+        src: Src,
+        #[label("never reached")]
+        span: SourceSpan,
+    },
+
+    /// A clause whose condition can never hold.
+    #[error("clause `{name}` can never fire: its condition is always false")]
+    #[diagnostic(
+        code(xeploai::check::never_fires),
+        severity(Warning),
+        help("remove the clause, or write the condition it should test")
+    )]
+    NeverFires {
+        name: String,
+        #[source_code]
+        src: Src,
+        #[label("always false")]
+        span: SourceSpan,
+    },
+
     /// A rule that reads a grade not decided when it runs.
     #[error("`{reading}` reads a grade that is not decided yet: {cycle}")]
     #[diagnostic(
@@ -272,7 +302,9 @@ impl CheckError {
     pub fn is_warning(&self) -> bool {
         matches!(
             self,
-            CheckError::Unreachable { .. } | CheckError::StaleTest { .. }
+            CheckError::Unreachable { .. }
+                | CheckError::StaleTest { .. }
+                | CheckError::NeverFires { .. }
         )
     }
 }

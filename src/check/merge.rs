@@ -481,7 +481,29 @@ impl Merger<'_> {
                 return;
             }
         };
+        // The `otherwise` this declaration wrote, if any: a deciding clause
+        // written after it would never be reached as written.
+        let mut otherwise: Option<Ident> = None;
         for item in g.items {
+            if let GradingItem::Clause(c) = &item {
+                let deciding = !matches!(c.body, ClauseBody::Cap { .. });
+                match (&otherwise, deciding, &c.placement) {
+                    (Some(o), true, None) => {
+                        self.push(CheckError::AfterOtherwise {
+                            name: c.name.node.clone(),
+                            otherwise: o.node.clone(),
+                            src: self.sources.named(c.name.span.file),
+                            span: c.name.span.into(),
+                        });
+                        self.out.blocks[index].damaged = true;
+                        continue;
+                    }
+                    (None, _, _) if matches!(c.body, ClauseBody::Otherwise { .. }) => {
+                        otherwise = Some(c.name.clone());
+                    }
+                    _ => {}
+                }
+            }
             match item {
                 GradingItem::Remove(name) => {
                     let pos = self.out.blocks[index]
