@@ -4,7 +4,7 @@
 
 use crate::source::{SourceMap, Span};
 use crate::syntax::ast::{BinOp, SubjectKind};
-use crate::value::{Rounding, Value};
+use crate::value::{Rat, Rounding, Value};
 
 /// Static types of the language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -52,11 +52,82 @@ pub struct EnumInfo {
     pub variants: Vec<(String, Option<String>)>,
 }
 
+/// The values a field or parameter may hold, bounds included. Declared
+/// with `in LOW..HIGH`; without it, a type's sensible range: a percentage
+/// 0%..100%, a number or whole number not below 0, a date from
+/// 1900-01-01 to the review date.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Range {
+    pub low: Option<Value>,
+    pub high: Option<Value>,
+}
+
+impl Range {
+    /// The range a value of `ty` has when none is declared.
+    pub fn default_for(ty: Ty, review_date: i32) -> Range {
+        let num = |r: Rat| Some(Value::Num(r));
+        match ty {
+            Ty::Percent => Range {
+                low: num(Rat::ZERO),
+                high: num(Rat::int(1)),
+            },
+            Ty::Int | Ty::Number => Range {
+                low: num(Rat::ZERO),
+                high: None,
+            },
+            Ty::Date => Range {
+                low: crate::value::days_from_civil(1900, 1, 1).map(Value::Date),
+                high: Some(Value::Date(review_date)),
+            },
+            _ => Range::default(),
+        }
+    }
+
+    /// Whether `v` lies in the range (`none` always does: whether a value
+    /// may be missing is the field's `?` or default, not its range).
+    pub fn contains(&self, v: &Value) -> bool {
+        use std::cmp::Ordering::{Greater, Less};
+        let cmp = crate::value::compare;
+        let above_low = self.low.as_ref().is_none_or(|l| cmp(v, l) != Some(Less));
+        let below_high = self
+            .high
+            .as_ref()
+            .is_none_or(|h| cmp(v, h) != Some(Greater));
+        *v == Value::None || above_low && below_high
+    }
+
+    /// `from 0% to 100%`, `0 or more`, `2021-12-31 or less`.
+    pub fn text(&self, ty: Ty) -> String {
+        let bound = |b: &Option<Value>| b.as_ref().map(|v| Range::show(v, ty)).unwrap_or_default();
+        match (&self.low, &self.high) {
+            (Some(_), None) => format!("{} or more", bound(&self.low)),
+            (None, Some(_)) => format!("{} or less", bound(&self.high)),
+            (Some(_), Some(_)) => format!("from {} to {}", bound(&self.low), bound(&self.high)),
+            (None, None) => "any value".into(),
+        }
+    }
+
+    /// A value a range can hold (a number, a percentage or a date), as the
+    /// rules write it.
+    pub fn show(v: &Value, ty: Ty) -> String {
+        match v {
+            Value::Num(r) if ty == Ty::Percent => r
+                .checked_mul(Rat::int(100))
+                .map(|p| format!("{p}%"))
+                .unwrap_or_default(),
+            Value::Num(r) => r.to_string(),
+            Value::Date(d) => crate::value::format_date(*d),
+            _ => String::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct FieldInfo {
     pub name: String,
     pub ty: Ty,
     pub optional: bool,
+    pub range: Range,
     pub default: Option<Value>,
     /// Column headers accepted for this field, first = canonical.
     pub columns: Vec<String>,
@@ -94,6 +165,7 @@ impl SchemaInfo {
 pub struct ParamInfo {
     pub name: String,
     pub ty: Ty,
+    pub range: Range,
     pub value: Value,
     pub cite: Option<String>,
     pub span: Span,

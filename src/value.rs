@@ -251,6 +251,28 @@ pub enum Value {
     Org(u32),
 }
 
+/// Equality where a number equals a number of any form (4/5 == 80%).
+pub fn equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Num(x), Value::Num(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// Order of two values; enumerations and grades are "better is greater"
+/// (declared best first). `None` when either side is none.
+pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+    Some(match (a, b) {
+        (Value::Num(x), Value::Num(y)) => x.cmp(y),
+        (Value::Date(x), Value::Date(y)) => x.cmp(y),
+        (Value::Enum(x), Value::Enum(y)) => y.cmp(x),
+        (Value::Grade(x), Value::Grade(y)) => y.cmp(x),
+        (Value::Text(x), Value::Text(y)) => x.cmp(y),
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        _ => return None,
+    })
+}
+
 // ───────────────────────────── dates ─────────────────────────────
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's

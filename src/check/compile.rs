@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::error::CheckError;
-use super::expr::{type_name, Scope};
+use super::expr::Scope;
 use super::merge::Merged;
 use super::suggest::help_for;
 use super::Compiler;
@@ -292,32 +292,13 @@ impl<'a> Compiler<'a> {
             let Some(ty) = self.type_ref(&f.ty) else {
                 continue;
             };
-            let default = match &f.default {
-                Some(d) => match self.constant(d, Some(ty), "a default") {
-                    Some((v, t))
-                        if t == ty
-                            || t == Ty::Null
-                            || (ty == Ty::Number && t == Ty::Int)
-                            || (ty == Ty::Percent && t == Ty::Number) =>
-                    {
-                        Some(v)
-                    }
-                    Some((_, t)) => {
-                        let expected = type_name(self, ty);
-                        let found = type_name(self, t);
-                        self.push(CheckError::TypeMismatch {
-                            expected,
-                            found: found.clone(),
-                            help: format!("the default of `{}` must be of its type", f.name.node),
-                            src: self.sources.named(d.span.file),
-                            span: d.span.into(),
-                        });
-                        None
-                    }
-                    None => None,
-                },
-                None => None,
-            };
+            let range = self.range(&f.range, ty);
+            let default = f.default.as_ref().and_then(|d| {
+                let help = format!("the default of `{}` must be of its type", f.name.node);
+                let v = self.constant_of(d, ty, "a default", &help)?;
+                let what = format!("the default of `{}`", f.name.node);
+                self.in_range(&v, ty, &range, &what, d.span).then_some(v)
+            });
             let mut columns: Vec<String> = f.columns.iter().map(|c| nfc(&c.node)).collect();
             if !columns.iter().any(|c| c == &f.name.node) {
                 columns.push(f.name.node.clone());
@@ -326,6 +307,7 @@ impl<'a> Compiler<'a> {
                 name: f.name.node.clone(),
                 ty,
                 optional: f.optional,
+                range,
                 default,
                 columns,
                 span: f.name.span,
@@ -386,9 +368,15 @@ impl<'a> Compiler<'a> {
             let Some((value, ty)) = self.constant(&p.value, None, "a parameter's value") else {
                 continue;
             };
+            let range = self.range(&p.range, ty);
+            let what = format!("parameter `{}`", p.name.node);
+            if !self.in_range(&value, ty, &range, &what, p.value.span) {
+                continue;
+            }
             self.params.push(ParamInfo {
                 name: p.name.node.clone(),
                 ty,
+                range,
                 value,
                 cite: p.cite.as_ref().map(|c| c.node.clone()),
                 span: p.name.span,

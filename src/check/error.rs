@@ -178,6 +178,22 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// A value outside the range its field or parameter allows.
+    #[error("{what} is {value}; it must be {range}")]
+    #[diagnostic(
+        code(xeploai::check::out_of_range),
+        help("write a value within the range, or declare another range with `in LOW..HIGH` where the field or parameter is declared")
+    )]
+    OutOfRange {
+        what: String,
+        value: String,
+        range: String,
+        #[source_code]
+        src: Src,
+        #[label("out of range")]
+        span: SourceSpan,
+    },
+
     /// A clause whose condition can never hold.
     #[error("clause `{name}` can never fire: its condition is always false")]
     #[diagnostic(

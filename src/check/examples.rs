@@ -56,28 +56,12 @@ impl Compiler<'_> {
                 ok = false;
                 continue;
             }
-            match self.constant(e, Some(want), "a test value") {
-                Some((v, t))
-                    if t == want
-                        || t == Ty::Null
-                        || (want == Ty::Number && t == Ty::Int)
-                        || (want == Ty::Percent && t == Ty::Number) =>
-                {
-                    values[slot] = v
-                }
-                Some((_, t)) => {
-                    let expected = type_name(self, want);
-                    let found = type_name(self, t);
-                    self.push(CheckError::TypeMismatch {
-                        expected,
-                        found,
-                        help: format!("`{}` is declared as {}", name.node, type_name(self, want)),
-                        src: self.sources.named(e.span.file),
-                        span: e.span.into(),
-                    });
-                    ok = false;
-                }
-                None => ok = false,
+            let help = format!("`{}` is declared as {}", name.node, type_name(self, want));
+            let range = schema.fields[slot].range.clone();
+            let what = format!("field `{}`", name.node);
+            match self.constant_of(e, want, "a test value", &help) {
+                Some(v) if self.in_range(&v, want, &range, &what, e.span) => values[slot] = v,
+                _ => ok = false,
             }
         }
         ok.then_some(values)

@@ -275,9 +275,12 @@ impl Merger<'_> {
                     if self.out.params[i].name.span.file == file {
                         self.declare(&p.name, Kind::Param);
                     } else {
-                        // An overlay sets a new value for an inherited parameter.
-                        let cite = p.cite.clone().or_else(|| self.out.params[i].cite.clone());
-                        self.out.params[i] = Param { cite, ..p };
+                        // An overlay sets a new value for an inherited
+                        // parameter, within its range unless it states one.
+                        let old = &self.out.params[i];
+                        let cite = p.cite.clone().or_else(|| old.cite.clone());
+                        let range = p.range.clone().or_else(|| old.range.clone());
+                        self.out.params[i] = Param { cite, range, ..p };
                     }
                 } else if self.declare(&p.name, Kind::Param) {
                     self.out.params.push(p);

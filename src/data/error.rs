@@ -61,7 +61,7 @@ pub enum Problem {
         accepted: String,
     },
     /// A value outside the range its field allows.
-    #[error("{value:?} is outside the range of `{field}` ({range})")]
+    #[error("{value:?} is out of range: `{field}` must be {range}")]
     OutOfRange {
         value: String,
         field: String,

@@ -409,6 +409,17 @@ impl Input<'_> {
                     }
                 } else {
                     match self.parsers.parse(f, cell) {
+                        Ok(v) if !f.range.contains(&v) => {
+                            problem(
+                                slot,
+                                Problem::OutOfRange {
+                                    value: cell.to_string(),
+                                    field: f.name.clone(),
+                                    range: f.range.text(f.ty),
+                                },
+                            );
+                            Value::None
+                        }
                         Ok(v) => v,
                         Err(p) => {
                             problem(slot, p);

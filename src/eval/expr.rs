@@ -7,6 +7,7 @@ use crate::data::Dataset;
 use crate::program::*;
 use crate::source::Span;
 use crate::syntax::ast::{BinOp, SubjectKind};
+pub use crate::value::{compare, equal};
 use crate::value::{months_between, Rat, Value};
 
 /// Grades decided so far (`u8::MAX` = none yet, or not graded).
@@ -449,26 +450,4 @@ impl<'a> Env<'a> {
             AggFunc::Min | AggFunc::Max => best.unwrap_or(Value::None),
         }
     }
-}
-
-/// Equality where a number equals a number of any form (4/5 == 80%).
-pub fn equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Num(x), Value::Num(y)) => x == y,
-        _ => a == b,
-    }
-}
-
-/// Order of two values; enumerations and grades are "better is greater"
-/// (declared best first). `None` when either side is none.
-pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
-    Some(match (a, b) {
-        (Value::Num(x), Value::Num(y)) => x.cmp(y),
-        (Value::Date(x), Value::Date(y)) => x.cmp(y),
-        (Value::Enum(x), Value::Enum(y)) => y.cmp(x),
-        (Value::Grade(x), Value::Grade(y)) => y.cmp(x),
-        (Value::Text(x), Value::Text(y)) => x.cmp(y),
-        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
-        _ => return None,
-    })
 }

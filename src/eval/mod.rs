@@ -100,6 +100,17 @@ pub enum EvalError {
         value: String,
         expected: String,
     },
+    /// A parameter value outside the parameter's range.
+    #[error("parameter `{name}` must be {range}; {value} is not")]
+    #[diagnostic(
+        code(xeploai::eval::parameter_out_of_range),
+        help("the rules declare the range where the parameter is declared (`param NAME in LOW..HIGH = …`)")
+    )]
+    ParamOutOfRange {
+        name: String,
+        value: String,
+        range: String,
+    },
     /// A parameter that the rules do not declare.
     #[error("no parameter `{name}` in these rules")]
     #[diagnostic(code(xeploai::eval::unknown_parameter), help("{help}"))]

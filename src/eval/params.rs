@@ -33,12 +33,20 @@ pub fn params_with(
                 help,
             });
         };
-        let ty = program.params[i].ty;
-        values[i] = parse_param(program, ty, text).ok_or_else(|| EvalError::BadParameter {
+        let p = &program.params[i];
+        let value = parse_param(program, p.ty, text).ok_or_else(|| EvalError::BadParameter {
             name: name.clone(),
             value: text.clone(),
-            expected: param_type_words(program, ty),
+            expected: param_type_words(program, p.ty),
         })?;
+        if !p.range.contains(&value) {
+            return Err(EvalError::ParamOutOfRange {
+                name: name.clone(),
+                value: text.clone(),
+                range: p.range.text(p.ty),
+            });
+        }
+        values[i] = value;
     }
     Ok(values)
 }

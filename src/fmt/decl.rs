@@ -90,8 +90,9 @@ pub(super) fn decl_text(p: &mut Printer, decl: &Decl, span: Span) {
         Decl::Param(param) => whole(
             p,
             format!(
-                "param {} = {}{}\n",
+                "param {}{} = {}{}\n",
                 param.name.node,
+                range_text(&param.range),
                 expr_text(&param.value),
                 cite(&param.cite)
             ),
@@ -239,11 +240,23 @@ fn record(r: &Record) -> String {
     }
 }
 
+/// ` in LOW..HIGH`, or nothing.
+fn range_text(r: &Option<RangeDecl>) -> String {
+    let Some(r) = r else {
+        return String::new();
+    };
+    let bound = |b: &Option<Expr>| b.as_ref().map(expr_text).unwrap_or_default();
+    format!(" in {}..{}", bound(&r.low), bound(&r.high))
+}
+
 /// The end of a schema item: the furthest of its parts.
 fn item_end(item: &SchemaItem) -> (Span, usize) {
     match item {
         SchemaItem::Field(f) => {
             let mut end = f.ty.span.end.max(f.name.span.end);
+            if let Some(r) = &f.range {
+                end = end.max(r.span.end);
+            }
             if let Some(d) = &f.default {
                 end = end.max(d.span.end);
             }
@@ -299,7 +312,7 @@ fn schema(p: &mut Printer, s: &Schema, span: Span) {
             SchemaItem::Field(f) => {
                 let ty = format!("{}{}", f.ty.node, if f.optional { "?" } else { "" });
                 let name = format!("{}:", f.name.node);
-                let mut rest = String::new();
+                let mut rest = range_text(&f.range);
                 if let Some(d) = &f.default {
                     let _ = write!(rest, " = {}", expr_text(d));
                 }

@@ -76,8 +76,17 @@ pub struct Schema {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SchemaItem {
-    Field(FieldDef),
+    Field(Box<FieldDef>),
     Let(LetDef),
+}
+
+/// `in LOW..HIGH`: the values a field or parameter may hold; either
+/// bound may be left out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RangeDecl {
+    pub low: Option<Expr>,
+    pub high: Option<Expr>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +94,7 @@ pub struct FieldDef {
     pub name: Ident,
     pub ty: Ident,
     pub optional: bool,
+    pub range: Option<RangeDecl>,
     pub default: Option<Expr>,
     pub columns: Vec<Spanned<String>>,
     pub cite: Option<Spanned<String>>,
@@ -100,6 +110,7 @@ pub struct LetDef {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
     pub name: Ident,
+    pub range: Option<RangeDecl>,
     pub value: Expr,
     pub cite: Option<Spanned<String>>,
 }

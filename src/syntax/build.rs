@@ -135,11 +135,16 @@ impl Builder<'_> {
             }
             Rule::schema => self.schema(p, span)?,
             Rule::param => {
-                let mut it = p.into_inner().skip(1);
+                let mut it = p.into_inner().skip(1).peekable();
                 let name = self.ident(it.next().expect("param name"));
+                let range = match it.next_if(|q| q.as_rule() == Rule::range) {
+                    Some(r) => Some(self.range(r)?),
+                    None => None,
+                };
                 let value = self.expr(it.next().expect("param value"))?;
                 Decl::Param(Param {
                     name,
+                    range,
                     value,
                     cite: self.cite(it.next()),
                 })
@@ -239,6 +244,28 @@ impl Builder<'_> {
         }
     }
 
+    /// `in LOW..HIGH`, either bound optional.
+    fn range(&self, p: Pair<Rule>) -> Res<RangeDecl> {
+        let span = self.span(&p);
+        let mut range = RangeDecl {
+            low: None,
+            high: None,
+            span,
+        };
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::range_low => {
+                    range.low = Some(self.expr(q.into_inner().next().expect("bound"))?)
+                }
+                Rule::range_high => {
+                    range.high = Some(self.expr(q.into_inner().next().expect("bound"))?)
+                }
+                _ => {}
+            }
+        }
+        Ok(range)
+    }
+
     fn schema(&self, p: Pair<Rule>, span: Span) -> Res<Decl> {
         let mut it = p.into_inner().skip(1);
         let kind = Self::subject_kind(&it.next().expect("schema kind"));
@@ -256,12 +283,14 @@ impl Builder<'_> {
                         name,
                         ty,
                         optional,
+                        range: None,
                         default: None,
                         columns: Vec::new(),
                         cite: None,
                     };
                     for rest in fi {
                         match rest.as_rule() {
+                            Rule::range => f.range = Some(self.range(rest)?),
                             Rule::expr => f.default = Some(self.expr(rest)?),
                             Rule::columns => {
                                 f.columns =
@@ -271,7 +300,7 @@ impl Builder<'_> {
                             r => unreachable!("grammar: field part {r:?}"),
                         }
                     }
-                    items.push(SchemaItem::Field(f));
+                    items.push(SchemaItem::Field(Box::new(f)));
                 }
                 Rule::let_def => {
                     let mut li = item.into_inner().skip(1);
