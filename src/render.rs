@@ -92,19 +92,37 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
 /// The visible stand-in for a character that must not reach a terminal
 /// raw; `None` for an ordinary character (tab and line feed included).
 fn visible(c: char) -> Option<String> {
-    match c {
-        '\t' | '\n' => None,
-        // The Unicode "control pictures": ␀ ␁ … ␟, one column wide.
-        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).map(String::from),
-        '\u{7f}' => Some("␡".into()),
-        '\u{80}'..='\u{9f}'
-        | '\u{61c}'
-        | '\u{200e}'
-        | '\u{200f}'
-        | '\u{202a}'..='\u{202e}'
-        | '\u{2066}'..='\u{2069}' => Some(format!("⟨U+{:04X}⟩", c as u32)),
-        _ => None,
+    if !is_invisible(c) {
+        return None;
     }
+    Some(match c {
+        // The Unicode "control pictures": ␀ ␁ … ␟, one column wide.
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32)?.to_string(),
+        '\u{7f}' => "␡".into(),
+        _ => format!("⟨U+{:04X}⟩", c as u32),
+    })
+}
+
+/// Whether a character would be invisible or act on a terminal (C0 and
+/// C1 controls but tab and line feed, DEL, bidirectional controls).
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The first invisible character of `text` (see [`is_invisible`]), but a
+/// carriage return; fast on the plain text almost every cell holds.
+pub fn first_invisible(text: &str) -> Option<char> {
+    let bytes = text.as_bytes();
+    // Only these lead bytes start a non-ASCII invisible character.
+    let suspect = |b: u8| {
+        b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2)
+    };
+    if !bytes.iter().any(|&b| suspect(b)) {
+        return None;
+    }
+    text.chars().find(|&c| c != '\r' && is_invisible(c))
 }
 
 /// What a character is called in a message ("a NUL byte (U+0000)"), when
@@ -113,9 +131,7 @@ pub fn name_of_invisible(c: char) -> Option<String> {
     match c {
         '\u{0}' => Some("a NUL byte (U+0000)".into()),
         '\u{feff}' => Some("a byte order mark (U+FEFF)".into()),
-        c if visible(c).is_some() || c == '\t' => {
-            Some(format!("control character U+{:04X}", c as u32))
-        }
+        c if is_invisible(c) => Some(format!("control character U+{:04X}", c as u32)),
         _ => None,
     }
 }

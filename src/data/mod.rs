@@ -444,9 +444,7 @@ impl Input<'_> {
 /// The name of the first character in `text` that no one typed on
 /// purpose (a NUL, an escape…); line breaks and tabs are allowed.
 fn invisible_in(text: &str) -> Option<String> {
-    text.chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r' | '\u{feff}'))
-        .find_map(crate::render::name_of_invisible)
+    crate::render::first_invisible(text).and_then(crate::render::name_of_invisible)
 }
 
 /// Id → index; reports duplicates.

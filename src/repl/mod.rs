@@ -143,10 +143,7 @@ impl Session {
     /// Takes one line of input.
     pub fn eval_line(&mut self, line: &str) -> Reply {
         // Nothing that could act on a terminal is run, or echoed back.
-        if let Some(c) = line
-            .chars()
-            .find(|&c| c != '\t' && crate::render::name_of_invisible(c).is_some())
-        {
+        if let Some(c) = crate::render::first_invisible(line) {
             let what = crate::render::name_of_invisible(c).unwrap_or_default();
             return Reply::fail(format!("the line holds {what}; it was not run"));
         }

@@ -89,10 +89,8 @@ fn invisible_check(
     named: impl Fn() -> miette::NamedSource<std::sync::Arc<str>>,
 ) -> Result<(), Box<SyntaxError>> {
     // A byte order mark is harmless (the grammar reads it as a blank).
-    let found = text.char_indices().find(|&(_, c)| {
-        !matches!(c, '\t' | '\n' | '\r' | '\u{feff}')
-            && crate::render::name_of_invisible(c).is_some()
-    });
+    let found = crate::render::first_invisible(text)
+        .and_then(|c| text.char_indices().find(|&(_, d)| d == c));
     match found {
         Some((at, c)) => Err(Box::new(SyntaxError::Invisible {
             what: crate::render::name_of_invisible(c).unwrap_or_default(),
