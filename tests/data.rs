@@ -195,3 +195,59 @@ fn skipping_bad_rows_leaves_them_out_with_what_refers_to_them() {
     let dir = dataset_dir("skip-column", orgs, "id,name,organisation\nm1,An,C1\n");
     assert!(xeploai::data::load_dir_skipping(&p, &dir).is_err());
 }
+
+/// The example with its rows in another order (the header kept first).
+fn shuffled_example(tag: &str, seed: u64) -> std::path::PathBuf {
+    let dir = copy_of_example(tag);
+    for f in ["organisations.csv", "members.csv"] {
+        let text = std::fs::read_to_string(dir.join(f)).expect("read");
+        let mut lines: Vec<&str> = text.lines().collect();
+        let mut state = seed;
+        for i in (2..lines.len()).rev() {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let j = 1 + (state >> 33) as usize % i;
+            lines.swap(i, j);
+        }
+        std::fs::write(dir.join(f), lines.join("\n") + "\n").expect("write");
+    }
+    dir
+}
+
+#[test]
+fn the_order_of_the_rows_changes_no_byte_of_the_output() {
+    let p = program("rules/2021.rules");
+    let json_of = |dir: &std::path::Path| {
+        let d = load_dir(&p, dir).expect("loads");
+        let o = grade(&p, &d);
+        let report = xeploai::report::to_json(&p, &d, &o, &p.default_params());
+        let csv = xeploai::report::entities_csv(&p, &d, &o).expect("csv");
+        (serde_json::to_string_pretty(&report).expect("json"), csv)
+    };
+    let original = json_of(&root().join("examples/yen-the-2021"));
+    for seed in [1, 2, 3] {
+        let shuffled = json_of(&shuffled_example("shuffled", seed));
+        assert!(original == shuffled, "seed {seed}: the output changed");
+    }
+}
+
+#[test]
+fn windows_mac_and_multi_line_files_report_the_lines_an_editor_shows() {
+    let members = "id,name,organisation,level,score\n\
+        m1,An,C1,High,3\n\
+        m2,\"Bình\nThị\",C1,Excellent,3\n\
+        m3,Chi,C1,High,three\n";
+    for nl in ["\r\n", "\r", "\n"] {
+        let text = members.replace('\n', nl);
+        let got = problems(ORGS, &text);
+        assert!(
+            got.contains("members.csv:3: column \"level\""),
+            "{nl:?}: {got}"
+        );
+        assert!(
+            got.contains("members.csv:5: column \"score\""),
+            "{nl:?}: {got}"
+        );
+    }
+}
