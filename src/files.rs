@@ -117,8 +117,8 @@ pub enum WriteError {
     IsInput(PathBuf),
     #[error("refusing to write {path}: it is {kind}, not a regular file")]
     NotRegular { path: PathBuf, kind: &'static str },
-    #[error("refusing to replace {path}: {why}")]
-    Protected { path: PathBuf, why: String },
+    #[error("cannot write {path}: there is no folder {dir}")]
+    NoFolder { path: PathBuf, dir: PathBuf },
     #[error("cannot write {path}: {source}")]
     Io {
         path: PathBuf,
@@ -192,10 +192,18 @@ impl AtomicFile {
             use std::os::unix::fs::PermissionsExt;
             builder.permissions(Permissions::from_mode(0o666));
         }
+        if !dir.is_dir() {
+            return Err(WriteError::NoFolder {
+                path: target.to_path_buf(),
+                dir,
+            });
+        }
         watch_interrupts();
-        let temp = builder.tempfile_in(&dir).map_err(|source| WriteError::Io {
+        // The temporary file's random name is nobody's business: the error
+        // keeps only its kind ("permission denied").
+        let temp = builder.tempfile_in(&dir).map_err(|e| WriteError::Io {
             path: target.to_path_buf(),
-            source,
+            source: std::io::Error::from(e.kind()),
         })?;
         in_flight(|paths| paths.push(temp.path().to_path_buf()));
         Ok(AtomicFile {

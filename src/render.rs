@@ -125,6 +125,21 @@ pub fn first_invisible(text: &str) -> Option<char> {
     text.chars().find(|&c| c != '\r' && is_invisible(c))
 }
 
+/// The longest message or help shown whole; a longer one (it quotes a
+/// 100,000-character name, say) is cut in the middle.
+const LONGEST_MESSAGE: usize = 300;
+
+fn clipped(text: &str) -> String {
+    let n = text.chars().count();
+    if n <= LONGEST_MESSAGE {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(LONGEST_MESSAGE / 2).collect();
+    let tail: String = text.chars().skip(n - LONGEST_MESSAGE / 4).collect();
+    let left_out = n - LONGEST_MESSAGE / 2 - LONGEST_MESSAGE / 4;
+    format!("{head} … ({left_out} characters left out) … {tail}")
+}
+
 /// What a character is called in a message ("a NUL byte (U+0000)"), when
 /// it is one a person cannot see.
 pub fn name_of_invisible(c: char) -> Option<String> {
@@ -161,7 +176,14 @@ impl<'a> Shown<'a> {
         let (source, labels) = match source_code {
             Some(src) if !spans.is_empty() => match Excerpt::new(src, &spans) {
                 Some(ex) => {
-                    let labels = spans.iter().map(|l| ex.move_label(l)).collect();
+                    let labels = spans
+                        .iter()
+                        .map(|l| {
+                            let mut moved = ex.move_label(l);
+                            moved.set_label(l.label().map(|t| clipped(&escape_controls(t))));
+                            moved
+                        })
+                        .collect();
                     (Some(ex), labels)
                 }
                 None => (None, Vec::new()),
@@ -170,11 +192,9 @@ impl<'a> Shown<'a> {
         };
         Shown {
             inner: d,
-            message: escape_controls(&d.to_string()).into_owned(),
+            message: clipped(&escape_controls(&d.to_string())),
             code: d.code().map(|c| c.to_string()),
-            help: d
-                .help()
-                .map(|h| escape_controls(&h.to_string()).into_owned()),
+            help: d.help().map(|h| clipped(&escape_controls(&h.to_string()))),
             source,
             labels,
             related: d

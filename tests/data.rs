@@ -187,7 +187,7 @@ fn skipping_bad_rows_leaves_them_out_with_what_refers_to_them() {
             "organisations.csv:4: unknown organisation \"NOPE\"",
             "members.csv:4: column \"level\": \"Excellent\" is not one of High (Cao), Mid (Vừa), Low (Thấp)",
             "members.csv:5: duplicate id \"m1\" (first on row 2)",
-            "members.csv:3: column \"organisation\": unknown organisation \"C2\"",
+            "members.csv:3: column \"organisation\": organisation \"C2\" was left out (organisations.csv row 4), so this row is left out too",
         ]
     );
     assert_eq!((d.organisations.len(), d.members.len()), (2, 2));

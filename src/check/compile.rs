@@ -370,9 +370,9 @@ impl<'a> Compiler<'a> {
             };
             let range = self.range(&p.range, ty);
             let what = format!("parameter `{}`", p.name.node);
-            if !self.in_range(&value, ty, &range, &what, p.value.span) {
-                continue;
-            }
+            // Kept even when out of range (the error is reported): its
+            // uses must not turn into "unknown name" errors.
+            self.in_range(&value, ty, &range, &what, p.value.span);
             self.params.push(ParamInfo {
                 name: p.name.node.clone(),
                 ty,

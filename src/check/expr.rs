@@ -619,6 +619,8 @@ impl Compiler<'_> {
                     "the range is empty: its low bound is above its high bound".into(),
                     "write the lower bound first, e.g. `in 0%..100%`".into(),
                 );
+                // Reported once: values are not measured against it.
+                return Range::default();
             }
         }
         range

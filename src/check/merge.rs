@@ -573,6 +573,22 @@ impl Merger<'_> {
                 .position(|o| matches!(o.body, ClauseBody::Otherwise { .. }))
                 .unwrap_or(clauses.len()),
         };
+        // `after NAME` may not put a deciding clause behind the `otherwise`.
+        let deciding = !matches!(c.body, ClauseBody::Cap { .. });
+        let otherwise = clauses[..pos]
+            .iter()
+            .find(|o| matches!(o.body, ClauseBody::Otherwise { .. }));
+        if let (true, Some(o)) = (deciding, otherwise) {
+            let otherwise = o.name.node.clone();
+            self.push(CheckError::AfterOtherwise {
+                name: c.name.node.clone(),
+                otherwise,
+                src: self.sources.named(c.name.span.file),
+                span: c.name.span.into(),
+            });
+            self.out.blocks[block].damaged = true;
+            return;
+        }
         self.out.blocks[block].clauses.insert(pos, c);
     }
 }

@@ -151,6 +151,8 @@ pub struct Query {
     pub ty: Ty,
     /// Memo slots the evaluation needs (the program's and the query's).
     pub memo_slots: usize,
+    /// The program's sources and the query's text, which spans point into.
+    pub sources: SourceMap,
 }
 
 /// Compiles `text` as an expression over an organisation (or, with the
@@ -185,6 +187,7 @@ pub fn compile_query(program: &Program, name: &str, text: &str) -> Result<Query,
             expr,
             ty,
             memo_slots,
+            sources,
         }),
         _ => Err(Rejected { problems, sources }),
     }

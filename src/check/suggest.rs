@@ -5,11 +5,25 @@ pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
+    // Past this length a name is not a word someone mistyped, and the
+    // distance (quadratic in the lengths) is not worth computing.
+    const LONGEST: usize = 100;
     let lower = name.to_lowercase();
+    let len = lower.chars().count();
+    if len > LONGEST {
+        return None;
+    }
     candidates
         .into_iter()
-        .map(|c| (distance(&lower, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.chars().count().max(name.chars().count()) / 3).max(1))
+        .filter_map(|c| {
+            let c_len = c.chars().count();
+            let most = (c_len.max(len) / 3).max(1);
+            if c_len > LONGEST || c_len.abs_diff(len) > most {
+                return None;
+            }
+            let d = distance(&lower, &c.to_lowercase());
+            (d <= most).then_some((d, c))
+        })
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, c)| c.to_string())
 }

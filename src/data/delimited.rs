@@ -12,9 +12,11 @@
 
 use std::borrow::Cow;
 
-/// A quoted value may run over at most this many line breaks; a quote
-/// that stays open longer is taken as a stray one.
-pub const MAX_LINES_IN_VALUE: usize = 20;
+/// A record may run over at most this many line breaks (inside quoted
+/// values); a quote that stays open longer is taken as a stray one. The
+/// bound also bounds the work a stray quote costs: splitting starts again
+/// on the line after it, and no attempt reads further than this.
+pub const MAX_LINES_IN_VALUE: usize = 200;
 
 /// Where a record lies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +54,8 @@ pub struct Splitter<'a> {
     separator: u8,
     /// The number of cells a record should have (the header's), once known.
     expected: Option<usize>,
+    /// The line the record being split starts on.
+    record_line: usize,
 }
 
 enum Cell<'a> {
@@ -67,6 +71,7 @@ impl<'a> Splitter<'a> {
             line: 1,
             separator,
             expected: None,
+            record_line: 1,
         }
     }
 
@@ -155,6 +160,7 @@ impl<'a> Splitter<'a> {
     fn record(&mut self, cells: &mut Vec<Cow<'a, [u8]>>) -> Result<Lines, SplitError> {
         cells.clear();
         let first = self.line;
+        self.record_line = first;
         loop {
             match self.cell() {
                 Cell::Failed(e) => return Err(e),
@@ -198,7 +204,6 @@ impl<'a> Splitter<'a> {
         let mut value: Option<Vec<u8>> = None;
         let mut start = self.pos + 1;
         let mut i = start;
-        let mut breaks = 0;
         loop {
             let Some(&b) = bytes.get(i) else {
                 return Cell::Failed(SplitError::UnclosedQuote { line: opened });
@@ -236,8 +241,7 @@ impl<'a> Splitter<'a> {
                 });
             }
             if let Some(len) = self.line_break_at(i) {
-                breaks += 1;
-                if breaks > MAX_LINES_IN_VALUE {
+                if self.line - self.record_line >= MAX_LINES_IN_VALUE {
                     return Cell::Failed(SplitError::UnclosedQuote { line: opened });
                 }
                 self.line += 1;

@@ -8,6 +8,9 @@ pub enum Problem {
     /// The data folder is not there.
     #[error("no such folder; a dataset is a folder with organisations.csv and members.csv")]
     NoFolder,
+    /// The data path names a file, not a folder.
+    #[error("this is a file, not a folder; give the folder that holds organisations.csv and members.csv")]
+    NotAFolder,
     /// Neither `NAME.csv` nor `NAME.json` is in the folder.
     #[error("no {stem}.csv or {stem}.json in the data folder")]
     MissingFile { stem: &'static str },
@@ -18,11 +21,11 @@ pub enum Problem {
     #[error("cannot read the file: {reason}")]
     Unreadable { reason: String },
     /// A JSON file that is not an array of objects.
-    #[error("not a JSON array of objects: {reason}")]
+    #[error("the JSON is not valid, or not an array of objects: {reason}")]
     BadJson { reason: String },
     /// A quote that opens a value and does not close properly: the row
     /// is left out, the rows after it are read.
-    #[error("a quote (\") opens a value on this line and is not closed properly (a value may hold at most {max_lines} line breaks); write a quote inside a value as two (\"\"), or remove the stray one")]
+    #[error("a quote (\") opens a value on this line and is not closed properly (a row may run over at most {max_lines} lines); write a quote inside a value as two (\"\"), or remove the stray one")]
     UnclosedQuote { max_lines: usize },
     /// Text right after a closing quote (`"abc"def`).
     #[error("text follows a closing quote (\") inside a value; write a quote inside a value as two (\"\"), or quote the whole value")]
@@ -30,9 +33,30 @@ pub enum Problem {
     /// A warning: a quoted value holds line breaks (Alt+Enter in Excel).
     #[error("a value on this row runs over lines {first}–{last} (a line break inside a cell); check that this is meant")]
     ValueOverLines { first: usize, last: usize },
+    /// A file with nothing in it (or only a byte order mark).
+    #[error("the file is empty")]
+    EmptyFile,
+    /// A text file in UTF-16 ("Unicode Text" in Excel).
+    #[error("the file is saved as UTF-16 (\"Unicode Text\"); save it as \"CSV UTF-8\"")]
+    Utf16,
+    /// A header line that is not UTF-8: another encoding.
+    #[error("the file is not UTF-8 text (it may be saved in the Windows code page or TCVN3/VNI); save it as \"CSV UTF-8\"")]
+    NotUtf8File,
+    /// A header that is one cell holding another separator.
+    #[error("the columns are separated by {name}, not by commas; save the file as \"CSV UTF-8 (comma delimited)\"")]
+    OtherSeparator { name: &'static str },
+    /// A value longer than a spreadsheet cell can hold.
+    #[error("the value is {chars} characters long; a value has at most {most}")]
+    ValueTooLong { chars: usize, most: usize },
+    /// Two values for one key in a JSON record.
+    #[error("the record gives \"{key}\" twice; which value is meant cannot be known")]
+    DuplicateKey { key: String },
     /// A file with a header and no rows.
     #[error("the file has no rows after the header: there is nothing to grade")]
     NoRows,
+    /// Every row of a file was left out (`--skip-bad-rows`).
+    #[error("all {count} row(s) of the file were left out for the problems above: nothing is left to grade")]
+    AllRowsLeftOut { count: usize },
     /// Two header cells with the same name.
     #[error("the header has two columns named \"{name}\" (columns {first} and {second}); which one is meant cannot be known")]
     SameHeaderTwice {
@@ -104,8 +128,12 @@ pub enum Problem {
     #[error("{value:?} is not {expected}")]
     WrongType { value: String, expected: String },
     /// A reference to an organisation not in organisations.csv.
-    #[error("unknown organisation {id:?}")]
-    UnknownOrganisation { id: String },
+    #[error("unknown organisation {id:?}{hint}")]
+    UnknownOrganisation { id: String, hint: String },
+    /// A reference to an organisation whose row was left out
+    /// (`--skip-bad-rows`).
+    #[error("organisation {id:?} was left out (organisations.csv row {row}), so this row is left out too")]
+    LeftOutOrganisation { id: String, row: usize },
     /// An id used twice.
     #[error("duplicate id {id:?} (first on row {first_row})")]
     DuplicateId { id: String, first_row: usize },

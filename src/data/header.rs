@@ -93,7 +93,7 @@ pub(crate) fn map_columns(
             raw.header_line,
             Problem::UnreadColumns {
                 count: unread.len(),
-                names: unread.join(", "),
+                names: listed(&unread, 10),
             },
         ));
     }
@@ -127,6 +127,15 @@ pub(crate) fn map_columns(
         }
     }
     source
+}
+
+/// The first `most` names, then how many more.
+fn listed(names: &[String], most: usize) -> String {
+    let mut out = names[..names.len().min(most)].join(", ");
+    if names.len() > most {
+        out.push_str(&format!(" and {} more", names.len() - most));
+    }
+    out
 }
 
 /// A field's default as the rules write it ("none" when it has none).

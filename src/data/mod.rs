@@ -14,6 +14,7 @@ mod column;
 mod delimited;
 mod error;
 mod header;
+mod json;
 mod parse;
 mod read;
 mod tree;
@@ -150,14 +151,17 @@ pub fn load_dir_skipping(
                     } else {
                         (&mut skip.members, raw_members.header_line)
                     };
-                    // A problem of the whole file or of its header stops.
+                    // A problem of the whole file or of its header stops,
+                    // shown after the rows left out on the way (the cause).
                     let Some(row) = e.row.filter(|&r| r > header_line) else {
-                        return Err(DataErrors(errors));
+                        skipped.extend(errors);
+                        return Err(DataErrors(skipped));
                     };
                     progress |= set.insert(row);
                 }
                 if !progress {
-                    return Err(DataErrors(errors));
+                    skipped.extend(errors);
+                    return Err(DataErrors(skipped));
                 }
                 skipped.extend(errors);
             }
@@ -176,7 +180,12 @@ fn read_dir(dir: &Path) -> Result<(RawTable, RawTable), DataErrors> {
     let mut errors = Vec::new();
     if !dir.is_dir() {
         let file = dir.display().to_string();
-        return Err(DataErrors(vec![DataError::file(&file, Problem::NoFolder)]));
+        let problem = if dir.exists() {
+            Problem::NotAFolder
+        } else {
+            Problem::NoFolder
+        };
+        return Err(DataErrors(vec![DataError::file(&file, problem)]));
     }
     let raw_orgs = read::read_table(dir, "organisations", &mut errors);
     let raw_members = read::read_table(dir, "members", &mut errors);
@@ -193,6 +202,48 @@ struct Typed {
     refs: Refs,
     /// Per record: its link cell (parent, organisation) was empty.
     no_link: Vec<bool>,
+    /// The ids of the rows left out (`--skip-bad-rows`), with their line.
+    left_out: Vec<(String, usize)>,
+}
+
+/// Organisation ids, for the references to them.
+struct OrgIds {
+    by_id: HashMap<String, u32>,
+    /// Organisations whose rows were left out, and their line.
+    left_out: HashMap<String, usize>,
+    /// Lower-cased id → id, built when a reference is first not found.
+    lowered: std::sync::OnceLock<HashMap<String, String>>,
+}
+
+impl OrgIds {
+    fn get(&self, id: &str) -> Option<u32> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Why `id` names no organisation, with the id meant if it differs
+    /// only in case.
+    fn unknown(&self, id: &str) -> Problem {
+        if let Some(&row) = self.left_out.get(id) {
+            return Problem::LeftOutOrganisation {
+                id: id.to_string(),
+                row,
+            };
+        }
+        let lowered = self.lowered.get_or_init(|| {
+            self.by_id
+                .keys()
+                .map(|k| (k.to_lowercase(), k.clone()))
+                .collect()
+        });
+        let hint = match lowered.get(&id.to_lowercase()) {
+            Some(real) => format!("; did you mean {real:?}?"),
+            None => String::new(),
+        };
+        Problem::UnknownOrganisation {
+            id: id.to_string(),
+            hint,
+        }
+    }
 }
 
 fn load_rows(
@@ -229,11 +280,16 @@ fn load_rows(
         table: mut org_table,
         refs,
         no_link: parentless,
+        left_out,
     } = orgs;
-    let org_ids: HashMap<String, u32> = index_ids(&org_table, program.organisation.id, &mut errors)
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
+    let org_ids = OrgIds {
+        by_id: index_ids(&org_table, program.organisation.id, &mut errors)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+        left_out: left_out.into_iter().collect(),
+        lowered: std::sync::OnceLock::new(),
+    };
     resolve(
         &mut org_table,
         program.organisation.link,
@@ -251,7 +307,7 @@ fn load_rows(
     );
     let mut member_table = members.table;
     for (id, m) in index_ids(&member_table, program.member.id, &mut errors) {
-        if let Some(&o) = org_ids.get(id) {
+        if let Some(o) = org_ids.get(id) {
             errors.push(DataError::at(
                 &member_table.file,
                 member_table.lines[m as usize] as usize,
@@ -262,9 +318,17 @@ fn load_rows(
             ));
         }
     }
-    for (table, raw) in [(&org_table, raw_orgs), (&member_table, raw_members)] {
+    let files = [
+        (&org_table, raw_orgs, &skip.organisations),
+        (&member_table, raw_members, &skip.members),
+    ];
+    for (table, raw, left_out) in files {
         if table.is_empty() && !errors.iter().any(|e| e.file == raw.file) {
-            errors.push(DataError::file(&raw.file, Problem::NoRows));
+            let problem = match left_out.len() {
+                0 => Problem::NoRows,
+                n => Problem::AllRowsLeftOut { count: n },
+            };
+            errors.push(DataError::file(&raw.file, problem));
         }
     }
     if errors.is_empty() {
@@ -322,7 +386,7 @@ impl Input<'_> {
     /// are resolved through `orgs` when given, else returned for later.
     fn typed(
         &self,
-        orgs: Option<&HashMap<String, u32>>,
+        orgs: Option<&OrgIds>,
         skip: &HashSet<usize>,
         errors: &mut Vec<DataError>,
         warnings: &mut Vec<DataError>,
@@ -333,12 +397,17 @@ impl Input<'_> {
             table: Table::new(schema, &raw.file),
             refs: Vec::new(),
             no_link: Vec::new(),
+            left_out: Vec::new(),
         };
         let mut values = vec![Value::None; schema.fields.len()];
         let mut row_errors = Vec::new();
         let mut row_warnings = Vec::new();
         raw.for_each_row(&mut row_errors, &mut row_warnings, |line, cells| {
             if skip.contains(&line) {
+                let id = source[schema.id].and_then(|c| cells.get(c)?.as_deref());
+                if let Some(id) = id.filter(|id| !id.is_empty()) {
+                    typed.left_out.push((id.to_string(), line));
+                }
                 return;
             }
             if cells.len() != raw.header.len() {
@@ -380,6 +449,18 @@ impl Input<'_> {
                     values[slot] = Value::None;
                     continue;
                 }
+                if cell.len() > MAX_VALUE_CHARS && cell.chars().count() > MAX_VALUE_CHARS {
+                    let chars = cell.chars().count();
+                    problem(
+                        slot,
+                        Problem::ValueTooLong {
+                            chars,
+                            most: MAX_VALUE_CHARS,
+                        },
+                    );
+                    values[slot] = Value::None;
+                    continue;
+                }
                 values[slot] = if cell.is_empty() {
                     match (&f.default, f.optional) {
                         (Some(d), _) => d.clone(),
@@ -395,10 +476,9 @@ impl Input<'_> {
                 } else if f.ty == Ty::Org {
                     match orgs {
                         Some(ids) => match ids.get(cell) {
-                            Some(&o) => Value::Org(o),
+                            Some(o) => Value::Org(o),
                             None => {
-                                let id = cell.to_string();
-                                problem(slot, Problem::UnknownOrganisation { id });
+                                problem(slot, ids.unknown(cell));
                                 Value::None
                             }
                         },
@@ -441,6 +521,10 @@ impl Input<'_> {
     }
 }
 
+/// The most characters a value may have: an Excel cell's limit. A longer
+/// one is not a name or a figure someone typed.
+const MAX_VALUE_CHARS: usize = 32_767;
+
 /// The name of the first character in `text` that no one typed on
 /// purpose (a NUL, an escape…); line breaks and tabs are allowed.
 fn invisible_in(text: &str) -> Option<String> {
@@ -480,16 +564,16 @@ fn resolve(
     table: &mut Table,
     link: usize,
     refs: Refs,
-    org_ids: &HashMap<String, u32>,
+    org_ids: &OrgIds,
     errors: &mut Vec<DataError>,
 ) {
     for (row, _slot, id) in refs {
         match org_ids.get(&id) {
-            Some(&o) => table.columns[link].set_org(row, o),
+            Some(o) => table.columns[link].set_org(row, o),
             None => errors.push(DataError::at(
                 &table.file,
                 table.lines[row] as usize,
-                Problem::UnknownOrganisation { id },
+                org_ids.unknown(&id),
             )),
         }
     }

@@ -77,7 +77,9 @@ impl Parsers {
                 _ => match text.to_lowercase().as_str() {
                     "true" | "1" | "yes" | "x" | "có" | "đúng" | "c" => Ok(Value::Bool(true)),
                     "false" | "0" | "no" | "không" | "sai" | "k" => Ok(Value::Bool(false)),
-                    _ => Err(wrong("yes/no (true/false, 1/0, có/không)")),
+                    _ => Err(wrong(
+                        "yes or no: có, x, 1, đúng, c, true, yes / không, 0, sai, k, false, no",
+                    )),
                 },
             },
             Ty::Int => text

@@ -72,25 +72,51 @@ pub(crate) fn read_table(
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }
+    if bytes.is_empty() {
+        errors.push(DataError::file(&file, Problem::EmptyFile));
+        return None;
+    }
+    if looks_utf16(&bytes) {
+        errors.push(DataError::file(&file, Problem::Utf16));
+        return None;
+    }
     if is_json {
-        return read_json(file, path, &bytes, errors);
+        let rows = super::json::read_json(&file, &bytes, errors)?;
+        return Some(RawTable {
+            file,
+            path,
+            header: rows.header,
+            header_line: 1,
+            body: Body::Json(rows.rows),
+        });
     }
     let mut splitter = Splitter::new(&bytes, b',');
     let mut cells = Vec::new();
-    let (header, header_line) = match splitter.next_record(&mut cells) {
-        Some(Ok(lines)) => (
-            cells
-                .iter()
-                .map(|c| cell(c).map(Cow::into_owned).unwrap_or_default())
-                .collect(),
-            lines.first,
-        ),
+    let (header, header_line): (Vec<String>, usize) = match splitter.next_record(&mut cells) {
+        Some(Ok(lines)) => {
+            let Some(header) = cells.iter().map(|c| cell(c).map(Cow::into_owned)).collect() else {
+                errors.push(DataError::at(&file, lines.first, Problem::NotUtf8File));
+                return None;
+            };
+            (header, lines.first)
+        }
         Some(Err(e)) => {
             errors.push(DataError::at(&file, e.line(), split_problem(&e)));
             return None;
         }
         None => (Vec::new(), 1),
     };
+    if let [only] = header.as_slice() {
+        let other = [(';', "semicolons (;)"), ('\t', "tabs")];
+        if let Some((_, name)) = other.iter().find(|(c, _)| only.contains(*c)) {
+            errors.push(DataError::at(
+                &file,
+                header_line,
+                Problem::OtherSeparator { name },
+            ));
+            return None;
+        }
+    }
     Some(RawTable {
         file,
         path,
@@ -98,6 +124,16 @@ pub(crate) fn read_table(
         header_line,
         body: Body::Csv(bytes),
     })
+}
+
+/// A UTF-16 text ("Unicode Text" from Excel): a UTF-16 byte order mark, or
+/// many NUL bytes early on.
+fn looks_utf16(bytes: &[u8]) -> bool {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return true;
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    head.iter().filter(|&&b| b == 0).count() * 4 > head.len()
 }
 
 fn cell<'a>(bytes: &Cow<'a, [u8]>) -> Cell<'a> {
@@ -176,133 +212,4 @@ impl RawTable {
             }
         }
     }
-}
-
-fn read_json(
-    file: String,
-    path: std::path::PathBuf,
-    bytes: &[u8],
-    errors: &mut Vec<DataError>,
-) -> Option<RawTable> {
-    let bad = |reason: String| DataError {
-        file: file.clone(),
-        row: None,
-        column: None,
-        problem: Problem::BadJson { reason },
-    };
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(_) => {
-            errors.push(DataError {
-                file: file.clone(),
-                row: None,
-                column: None,
-                problem: Problem::NotUtf8,
-            });
-            return None;
-        }
-    };
-    // Lines as an editor counts them, whatever the line ends (a raw line
-    // break cannot stand inside a JSON string, so nothing else changes).
-    let normalised = crate::syntax::unix_line_ends(text);
-    let text: &str = &normalised;
-    let value: serde_json::Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            errors.push(DataError {
-                row: Some(e.line()),
-                ..bad(e.to_string())
-            });
-            return None;
-        }
-    };
-    let Some(items) = value.as_array() else {
-        errors.push(bad("the top level is not an array".into()));
-        return None;
-    };
-    let lines = object_lines(text);
-    let mut header: Vec<String> = Vec::new();
-    for item in items {
-        if let Some(obj) = item.as_object() {
-            for k in obj.keys() {
-                let k = nfc_cow(k.trim()).into_owned();
-                if !header.contains(&k) {
-                    header.push(k);
-                }
-            }
-        }
-    }
-    let mut rows = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let line = lines.get(i).copied().unwrap_or(0);
-        let Some(obj) = item.as_object() else {
-            errors.push(DataError {
-                row: Some(line),
-                ..bad(format!("record {} is not an object", i + 1))
-            });
-            continue;
-        };
-        let mut cells = vec![String::new(); header.len()];
-        for (k, v) in obj {
-            let k = nfc_cow(k.trim());
-            let Some(pos) = header.iter().position(|h| *h == k) else {
-                continue;
-            };
-            cells[pos] = match v {
-                serde_json::Value::Null => String::new(),
-                serde_json::Value::String(s) => nfc_cow(s.trim()).into_owned(),
-                other => other.to_string(),
-            };
-        }
-        rows.push((line, cells));
-    }
-    Some(RawTable {
-        file,
-        path,
-        header,
-        header_line: 1,
-        body: Body::Json(rows),
-    })
-}
-
-/// The line on which each top-level array element starts.
-fn object_lines(text: &str) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut depth = 0i32;
-    let mut line = 1;
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut at_element_start = false;
-    for c in text.chars() {
-        if c == '\n' {
-            line += 1;
-        }
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-            continue;
-        }
-        if depth == 1 && at_element_start && !c.is_whitespace() {
-            out.push(line);
-            at_element_start = false;
-        }
-        match c {
-            '"' => in_string = true,
-            '[' | '{' => {
-                depth += 1;
-                if depth == 1 {
-                    at_element_start = true;
-                }
-            }
-            ']' | '}' => depth -= 1,
-            ',' if depth == 1 => at_element_start = true,
-            _ => {}
-        }
-    }
-    out
 }

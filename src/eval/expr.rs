@@ -60,11 +60,14 @@ pub enum FaultKind {
     Overflow,
 }
 
-/// An arithmetic fault and where in the rules it happened.
+/// An arithmetic fault: where in the rules, and for which entity (a
+/// member inside a cell's aggregate, say) it happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fault {
     pub kind: FaultKind,
     pub span: Span,
+    pub entity: SubjectKind,
+    pub index: u32,
 }
 
 /// Everything an evaluation reads. An arithmetic fault is kept (the first
@@ -115,9 +118,14 @@ impl<'a> Env<'a> {
         self.fault.take()
     }
 
-    fn fail(&self, kind: FaultKind, span: Span) -> Value {
+    fn fail(&self, kind: FaultKind, span: Span, at: At) -> Value {
         if self.fault.get().is_none() {
-            self.fault.set(Some(Fault { kind, span }));
+            self.fault.set(Some(Fault {
+                kind,
+                span,
+                entity: at.kind,
+                index: at.index,
+            }));
         }
         Value::None
     }
@@ -174,7 +182,7 @@ impl<'a> Env<'a> {
             CExpr::Neg(x, span) => match self.eval(x, at, memo, t) {
                 Value::Num(r) => match r.num.checked_neg() {
                     Some(num) => Value::Num(Rat { num, den: r.den }),
-                    None => self.fail(FaultKind::Overflow, *span),
+                    None => self.fail(FaultKind::Overflow, *span, at),
                 },
                 _ => Value::None,
             },
@@ -190,12 +198,12 @@ impl<'a> Env<'a> {
                     BinOp::Add => x.checked_add(y),
                     BinOp::Sub => x.checked_sub(y),
                     BinOp::Mul => x.checked_mul(y),
-                    _ if y.num == 0 => return self.fail(FaultKind::DivisionByZero, *span),
+                    _ if y.num == 0 => return self.fail(FaultKind::DivisionByZero, *span, at),
                     _ => x.checked_div(y),
                 };
                 match r {
                     Some(v) => Value::Num(v),
-                    None => self.fail(FaultKind::Overflow, *span),
+                    None => self.fail(FaultKind::Overflow, *span, at),
                 }
             }
             CExpr::InList(x, items) => {
@@ -445,7 +453,7 @@ impl<'a> Env<'a> {
             AggFunc::Any => Value::Bool(hits > 0),
             AggFunc::Sum => match sum {
                 Some(s) => Value::Num(s),
-                None => self.fail(FaultKind::Overflow, agg.span),
+                None => self.fail(FaultKind::Overflow, agg.span, at),
             },
             AggFunc::Min | AggFunc::Max => best.unwrap_or(Value::None),
         }

@@ -16,6 +16,7 @@ pub use expr::{
     compare, equal, At, Env, Fault, FaultKind, Grades, Memo, NoTrace, Readings, Tracer, WHOLE,
 };
 pub use params::{params_with, parse_param};
+
 pub use quota::{GroupRef, QuotaFinding};
 pub use tests::{run_tests, TestOutcome};
 pub use trail::{explain, Step, Trail};
@@ -111,6 +112,13 @@ pub enum EvalError {
         value: String,
         range: String,
     },
+    /// A parameter given two values in one command.
+    #[error("parameter `{name}` is set twice")]
+    #[diagnostic(
+        code(xeploai::eval::set_twice),
+        help("give each parameter one value (with `diff`, `--set` counts for both sides)")
+    )]
+    SetTwice { name: String },
     /// A parameter that the rules do not declare.
     #[error("no parameter `{name}` in these rules")]
     #[diagnostic(code(xeploai::eval::unknown_parameter), help("{help}"))]
@@ -118,13 +126,17 @@ pub enum EvalError {
     /// A quota whose cap for a group could not be computed (its ratio,
     /// base or rounding read a value that is empty).
     #[error(
-        "quota `{quota}`: the cap for {group} could not be computed (a value it reads is empty)"
+        "quota `{quota}`: the cap for {group} could not be computed: `{ratio}` has no value there"
     )]
     #[diagnostic(
         code(xeploai::eval::no_cap),
         help("give the values the quota's ratio reads for this group, or write the ratio so that it has a value for every group")
     )]
-    NoCap { quota: String, group: String },
+    NoCap {
+        quota: String,
+        group: String,
+        ratio: String,
+    },
     /// An enforced quota lowered a grade that a higher level had already
     /// read.
     #[error("quota `{quota}` lowered {entity} after {parent} had been graded from it")]
@@ -140,14 +152,12 @@ pub enum EvalError {
 /// rest on a value that could not be computed.
 #[derive(Debug, Clone, thiserror::Error, miette::Diagnostic)]
 #[error("{what} in `{expr}` for {entity}")]
-#[diagnostic(
-    code(xeploai::eval::arithmetic),
-    help("no one was graded; make the rule give a value for every record (test a divisor first with `if … then … else …`), or correct the data of {entity}")
-)]
+#[diagnostic(code(xeploai::eval::arithmetic), help("{help}"))]
 pub struct ArithmeticError {
     pub what: &'static str,
     pub expr: String,
     pub entity: String,
+    pub help: String,
     #[source_code]
     pub src: miette::NamedSource<std::sync::Arc<str>>,
     #[label("here")]
@@ -277,35 +287,71 @@ pub fn grade(program: &Program, data: &Dataset, params: &[Value]) -> Result<Outc
 }
 
 /// `Err` naming the entity and the expression if the last evaluations in
-/// `env` met an arithmetic fault.
+/// `env` (grading entity `index` of `kind`) met an arithmetic fault.
 pub(crate) fn checked(env: &Env, kind: SubjectKind, index: u32) -> Result<(), EvalError> {
     let Some(fault) = env.take_fault() else {
         return Ok(());
     };
-    let (program, data) = (env.program, env.data);
-    let entity = if index == WHOLE {
-        "the whole dataset".to_string()
+    let graded = describe_entity(env, kind, index);
+    let at = describe_entity(env, fault.entity, fault.index);
+    let entity = if (fault.entity, fault.index) == (kind, index) {
+        at
     } else {
-        let word = match kind {
-            SubjectKind::Member => "member",
-            SubjectKind::Organisation => "organisation",
-        };
-        format!(
-            "{word} {} ({})",
-            data.id(program, kind, index),
-            data.name(program, kind, index)
-        )
+        format!("{at}, while grading {graded}")
     };
-    Err(EvalError::Arithmetic(Box::new(ArithmeticError {
+    let help = format!("no one was graded; make the rule give a value for every record (test a divisor first with `if … then … else …`), or correct the data of {}", describe_entity(env, fault.entity, fault.index));
+    Err(arithmetic(fault, &env.program.sources, entity, help))
+}
+
+/// [`checked`] for a query (the REPL's), whose text is in `sources`.
+pub fn checked_query(env: &Env, sources: &crate::source::SourceMap) -> Result<(), EvalError> {
+    let Some(fault) = env.take_fault() else {
+        return Ok(());
+    };
+    let entity = describe_entity(env, fault.entity, fault.index);
+    let help = "the query has no value; test the divisor first with `if … then … else …`".into();
+    Err(arithmetic(fault, sources, entity, help))
+}
+
+fn arithmetic(
+    fault: Fault,
+    sources: &crate::source::SourceMap,
+    entity: String,
+    help: String,
+) -> EvalError {
+    EvalError::Arithmetic(Box::new(ArithmeticError {
         what: match fault.kind {
             FaultKind::DivisionByZero => "division by zero",
             FaultKind::Overflow => "a number too large to compute exactly",
         },
-        expr: program.sources.slice(fault.span).trim().to_string(),
+        expr: sources.slice(fault.span).trim().to_string(),
         entity,
-        src: program.sources.named(fault.span.file),
+        help,
+        src: sources.named(fault.span.file),
         span: fault.span.into(),
-    })))
+    }))
+}
+
+/// "member DV00012 (Nguyễn Văn An, members.csv row 13)".
+fn describe_entity(env: &Env, kind: SubjectKind, index: u32) -> String {
+    let (program, data) = (env.program, env.data);
+    if index == WHOLE {
+        return "the whole dataset".to_string();
+    }
+    let word = match kind {
+        SubjectKind::Member => "member",
+        SubjectKind::Organisation => "organisation",
+    };
+    let table = data.table(kind);
+    let place = match table.lines.get(index as usize) {
+        Some(&line) if line > 0 => format!(", {} row {line}", table.file),
+        _ => String::new(),
+    };
+    format!(
+        "{word} {} ({}{place})",
+        data.id(program, kind, index),
+        data.name(program, kind, index)
+    )
 }
 
 /// The entities of each report row: in scope (`in_scope`) and matching

@@ -11,6 +11,11 @@ pub fn params_with(
     overrides: &[(String, String)],
 ) -> Result<Vec<Value>, EvalError> {
     let mut values = program.default_params();
+    for (i, (name, _)) in overrides.iter().enumerate() {
+        if overrides[..i].iter().any(|(n, _)| n == name) {
+            return Err(EvalError::SetTwice { name: name.clone() });
+        }
+    }
     for (name, text) in overrides {
         let Some(i) = program.param_index(name) else {
             let help = crate::check::help_for(

@@ -129,6 +129,7 @@ pub(super) fn apply(
             let (group, id) = crate::report::group_label(program, data, &key);
             return Err(EvalError::NoCap {
                 quota: q.name.clone(),
+                ratio: q.ratio_text.clone(),
                 group: match id {
                     Some(id) => format!("{group} [{id}]"),
                     None => group,

@@ -361,6 +361,9 @@ impl Session {
             &mut memo,
             &mut NoTrace,
         );
+        if let Err(e) = crate::eval::checked_query(&env, &q.sources) {
+            return Reply::fail(self.render_one(e));
+        }
         Reply::ok(super::show::show_query_value(p, &v, q.ty) + "\n")
     }
 

@@ -369,8 +369,11 @@ impl Session {
     /// The current outcome, grading if needed.
     fn outcome(&mut self) -> Result<&Outcome, String> {
         if self.outcome.is_none() {
-            let (Some(p), Some(d)) = (&self.current, &self.data) else {
-                return Err("chưa nạp quy tắc và dữ liệu: dùng :load RULES và :data DIR\n".into());
+            let Some(p) = &self.current else {
+                return Err("chưa nạp quy tắc: dùng :load RULES\n".into());
+            };
+            let Some(d) = &self.data else {
+                return Err("chưa nạp dữ liệu: dùng :data DIR\n".into());
             };
             let o = crate::eval::grade(p, d, &p.default_params()).map_err(|e| format!("{e}\n"))?;
             self.outcome = Some(o);

@@ -44,9 +44,12 @@ pub(super) fn lone_expr(mut pairs: Pairs<Rule>, file: FileId, named: Named) -> R
 }
 
 impl Builder<'_> {
+    /// The span of a pair, without the blanks and comments pest takes in
+    /// after it when it looks for an optional part that is not there (so a
+    /// label ends where the text a person wrote ends).
     pub(super) fn span(&self, p: &Pair<Rule>) -> Span {
         let s = p.as_span();
-        Span::new(self.file, s.start(), s.end())
+        Span::new(self.file, s.start(), s.start() + written_len(s.as_str()))
     }
 
     pub(super) fn ident(&self, p: Pair<Rule>) -> Ident {
@@ -623,4 +626,46 @@ fn unescape(body: &str) -> String {
         }
     }
     out
+}
+
+/// The length of `text` without trailing blanks and `//` comments.
+fn written_len(text: &str) -> usize {
+    let mut end = text.trim_end().len();
+    loop {
+        let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        match comment_at(&text[line_start..end]) {
+            Some(c) if line_start + c > 0 => end = text[..line_start + c].trim_end().len(),
+            _ => return end,
+        }
+    }
+}
+
+/// Where a `//` comment starts on a line, outside quoted text.
+fn comment_at(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    let mut quoted = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if quoted => i += 1,
+            b'"' => quoted = !quoted,
+            b'/' if !quoted && b.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::written_len;
+
+    #[test]
+    fn spans_end_where_the_writing_ends() {
+        assert_eq!(written_len("High // điểm\n\n  "), 4);
+        assert_eq!(written_len("a and\n  b // x\n // y\n"), 9);
+        assert_eq!(written_len("\"a // b\" "), 8);
+        assert_eq!(written_len("x"), 1);
+    }
 }

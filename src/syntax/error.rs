@@ -40,6 +40,14 @@ pub enum SyntaxError {
         span: SourceSpan,
     },
 
+    /// The file is UTF-16 (it starts with a UTF-16 byte order mark).
+    #[error("{name} is saved as UTF-16, not UTF-8")]
+    #[diagnostic(
+        code(xeploai::syntax::utf16),
+        help("save the file again as UTF-8 (in Notepad: Save As, Encoding: UTF-8)")
+    )]
+    Utf16 { name: String },
+
     /// The file holds nothing but blanks and comments.
     #[error("the rules file is empty")]
     #[diagnostic(

@@ -31,6 +31,11 @@ pub struct RulesParser;
 /// made `\n` (a file saved on Windows ends lines with `\r\n`, an old Mac
 /// one with `\r`; all read alike), NFC-normalised.
 pub fn decode(name: &str, bytes: &[u8]) -> Result<String, Box<SyntaxError>> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(Box::new(SyntaxError::Utf16 {
+            name: name.to_string(),
+        }));
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(nfc(&unix_line_ends(text))),
