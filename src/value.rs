@@ -86,6 +86,12 @@ impl Rat {
         }
         self.checked_mul(Rat::new(o.den, o.num)?)
     }
+    /// Whether the fraction, reduced, fits the 64-bit numerator and
+    /// denominator a data column stores.
+    pub fn fits_i64(self) -> bool {
+        let r = self.reduced();
+        i64::try_from(r.num).is_ok() && i64::try_from(r.den).is_ok()
+    }
     pub fn floor(self) -> i128 {
         self.num.div_euclid(self.den)
     }
@@ -143,23 +149,27 @@ impl Ord for Rat {
     fn cmp(&self, o: &Self) -> Ordering {
         match (self.num.checked_mul(o.den), o.num.checked_mul(self.den)) {
             (Some(a), Some(b)) => a.cmp(&b),
-            _ => {
-                let (a, b) = (self.reduced(), o.reduced());
-                // Compare integer parts first, then the remainders: no overflow.
-                let (ia, ib) = (a.floor(), b.floor());
-                if ia != ib {
-                    return ia.cmp(&ib);
-                }
-                let ra = Rat {
-                    num: a.num - ia * a.den,
-                    den: a.den,
-                };
-                let rb = Rat {
-                    num: b.num - ib * b.den,
-                    den: b.den,
-                };
-                (ra.num as f64 / ra.den as f64).total_cmp(&(rb.num as f64 / rb.den as f64))
-            }
+            _ => cmp_fractions(self.num, self.den, o.num, o.den),
+        }
+    }
+}
+
+/// `a/b` against `c/d` (positive denominators) exactly, without
+/// overflow: the whole parts first; when they are equal, the remainders
+/// `ra/b` and `rc/d` compare as `d/rc` against `b/ra` (their reciprocals,
+/// swapped), as in Euclid's algorithm, so the numbers shrink every step.
+fn cmp_fractions(mut a: i128, mut b: i128, mut c: i128, mut d: i128) -> Ordering {
+    loop {
+        let (qa, ra) = (a.div_euclid(b), a.rem_euclid(b));
+        let (qc, rc) = (c.div_euclid(d), c.rem_euclid(d));
+        if qa != qc {
+            return qa.cmp(&qc);
+        }
+        match (ra == 0, rc == 0) {
+            (true, true) => return Ordering::Equal,
+            (true, false) => return Ordering::Less,
+            (false, true) => return Ordering::Greater,
+            (false, false) => (a, b, c, d) = (d, rc, b, ra),
         }
     }
 }
@@ -393,6 +403,26 @@ mod tests {
         let half = Rat::new(50, 100).unwrap();
         assert_eq!(Rat::new(7, 14).unwrap(), half);
         assert!(Rat::new(6, 13).unwrap() < half);
+    }
+
+    #[test]
+    fn comparisons_stay_exact_when_cross_products_overflow() {
+        let e34 = 10i128.pow(34);
+        let (a, b) = (
+            Rat::new(e34 - 3, e34).expect("a"),
+            Rat::new(e34 - 7, e34 - 1).expect("b"),
+        );
+        assert!(
+            a.num.checked_mul(b.den).is_none(),
+            "the fast path overflows"
+        );
+        assert!(a > b && b < a && a != b);
+        assert_eq!(a.cmp(&a), Ordering::Equal);
+        let third = Rat::new(1, 3).expect("1/3");
+        let big = Rat::new(i128::MAX / 3, i128::MAX / 3 * 3 + 1).expect("just under 1/3");
+        assert!(big < third);
+        let neg = Rat::new(-(i128::MAX / 7), i128::MAX / 5).expect("negative");
+        assert!(neg < Rat::ZERO && neg < big);
     }
 
     #[test]

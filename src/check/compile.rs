@@ -297,7 +297,8 @@ impl<'a> Compiler<'a> {
                 let help = format!("the default of `{}` must be of its type", f.name.node);
                 let v = self.constant_of(d, ty, "a default", &help)?;
                 let what = format!("the default of `{}`", f.name.node);
-                self.in_range(&v, ty, &range, &what, d.span).then_some(v)
+                let ok = self.in_range(&v, ty, &range, &what, d.span) && self.storable(&v, d.span);
+                ok.then_some(v)
             });
             let mut columns: Vec<String> = f.columns.iter().map(|c| nfc(&c.node)).collect();
             if !columns.iter().any(|c| c == &f.name.node) {

@@ -60,7 +60,12 @@ impl Compiler<'_> {
             let range = schema.fields[slot].range.clone();
             let what = format!("field `{}`", name.node);
             match self.constant_of(e, want, "a test value", &help) {
-                Some(v) if self.in_range(&v, want, &range, &what, e.span) => values[slot] = v,
+                Some(v)
+                    if self.in_range(&v, want, &range, &what, e.span)
+                        && self.storable(&v, e.span) =>
+                {
+                    values[slot] = v
+                }
                 _ => ok = false,
             }
         }

@@ -590,6 +590,22 @@ impl Compiler<'_> {
         Some(v)
     }
 
+    /// Whether a field's value (a default, a test record's) can be stored
+    /// in a data column; reports it if not (it would become `none`).
+    pub(super) fn storable(&mut self, v: &Value, span: Span) -> bool {
+        match v {
+            Value::Num(r) if !r.fits_i64() => {
+                self.bad_call(
+                    span,
+                    "this number is too precise or too large for a field".into(),
+                    "a field holds numbers with up to 18 digits; round it".into(),
+                );
+                false
+            }
+            _ => true,
+        }
+    }
+
     /// The declared range, or the type's sensible one.
     pub(super) fn range(&mut self, decl: &Option<ast::RangeDecl>, ty: Ty) -> Range {
         let Some(d) = decl else {

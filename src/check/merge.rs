@@ -272,8 +272,26 @@ impl Merger<'_> {
                     .iter()
                     .position(|o| o.name.node == p.name.node)
                 {
-                    if self.out.params[i].name.span.file == file {
+                    let first = self.out.params[i].name.span;
+                    let declared_here = self
+                        .names
+                        .get(&p.name.node)
+                        .is_some_and(|(_, at)| at.file == file);
+                    if first.file == file && declared_here {
                         self.declare(&p.name, Kind::Param);
+                    } else if first.file == file {
+                        // An overlay setting an inherited parameter twice.
+                        let help = format!(
+                            "{} sets it already; keep one of the two",
+                            self.where_(first)
+                        );
+                        self.push(CheckError::Duplicate {
+                            what: "parameter",
+                            name: p.name.node.clone(),
+                            help,
+                            src: self.sources.named(p.name.span.file),
+                            span: p.name.span.into(),
+                        });
                     } else {
                         // An overlay sets a new value for an inherited
                         // parameter, within its range unless it states one.

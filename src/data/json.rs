@@ -127,6 +127,10 @@ pub(super) fn read_json(file: &str, bytes: &[u8], errors: &mut Vec<DataError>) -
             return None;
         }
     };
+    if items.is_empty() {
+        errors.push(DataError::file(file, Problem::NoRows));
+        return None;
+    }
     let lines = object_lines(text);
     let key = |k: &str| nfc_cow(k.trim()).into_owned();
     let mut header: Vec<String> = Vec::new();

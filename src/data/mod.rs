@@ -290,13 +290,7 @@ fn load_rows(
         left_out: left_out.into_iter().collect(),
         lowered: std::sync::OnceLock::new(),
     };
-    resolve(
-        &mut org_table,
-        program.organisation.link,
-        refs,
-        &org_ids,
-        &mut errors,
-    );
+    resolve(&mut org_table, refs, &org_ids, &mut errors);
     let members = read(
         &program.member,
         &member_reads,
@@ -560,16 +554,12 @@ fn index_ids<'t>(
     ids
 }
 
-fn resolve(
-    table: &mut Table,
-    link: usize,
-    refs: Refs,
-    org_ids: &OrgIds,
-    errors: &mut Vec<DataError>,
-) {
-    for (row, _slot, id) in refs {
+/// Resolves the organisation references of organisations, each into the
+/// field it was read from.
+fn resolve(table: &mut Table, refs: Refs, org_ids: &OrgIds, errors: &mut Vec<DataError>) {
+    for (row, slot, id) in refs {
         match org_ids.get(&id) {
-            Some(o) => table.columns[link].set_org(row, o),
+            Some(o) => table.columns[slot].set_org(row, o),
             None => errors.push(DataError::at(
                 &table.file,
                 table.lines[row] as usize,

@@ -104,6 +104,8 @@ pub(super) fn apply(
         }
         let (ratio, base, rounding) = {
             let env = Env::new(program, data, params, grades);
+            // Aggregates in the cap are the group's own, not the last group's.
+            memo.iter_mut().for_each(|m| *m = None);
             // Evaluated on the group's organisation (everything for `all`/`by`).
             let index = match &key {
                 GroupRef::Organisation(o) => *o,
