@@ -144,6 +144,7 @@ impl Builder<'_> {
                     Some(r) => Some(self.range(r)?),
                     None => None,
                 };
+                let _assign = it.next();
                 let value = self.expr(it.next().expect("param value"))?;
                 Decl::Param(Param {
                     name,
@@ -294,6 +295,7 @@ impl Builder<'_> {
                     for rest in fi {
                         match rest.as_rule() {
                             Rule::range => f.range = Some(self.range(rest)?),
+                            Rule::assign => {}
                             Rule::expr => f.default = Some(self.expr(rest)?),
                             Rule::columns => {
                                 f.columns =
@@ -308,6 +310,7 @@ impl Builder<'_> {
                 Rule::let_def => {
                     let mut li = item.into_inner().skip(1);
                     let name = self.ident(li.next().expect("let name"));
+                    let _assign = li.next();
                     let value = self.expr(li.next().expect("let value"))?;
                     items.push(SchemaItem::Let(LetDef {
                         name,

@@ -251,6 +251,7 @@ pub fn rule_name(rule: Rule) -> &'static str {
         Rule::range => "a range (`in 0%..100%`)",
         Rule::range_low | Rule::range_high => "a bound of the range",
         Rule::range_dots => "`..`",
+        Rule::assign => "`=`",
         Rule::grading => "`grading`",
         Rule::grading_for => "`for`",
         Rule::replace => "`replace`",
