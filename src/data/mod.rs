@@ -128,6 +128,35 @@ pub fn load_dir(program: &Program, dir: &Path) -> Result<Dataset, DataErrors> {
     load_rows(program, dir, &raw_orgs, &raw_members, &Skip::default()).map_err(DataErrors)
 }
 
+/// One table given as bytes rather than as a file: its file name (which
+/// says CSV or JSON by its ending, and names it in messages) and content.
+pub struct TableBytes<'a> {
+    pub name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// Loads and validates a dataset given as bytes (an upload, a test, a
+/// fuzzer), exactly as [`load_dir`] would read the same files.
+pub fn load_bytes(
+    program: &Program,
+    organisations: TableBytes,
+    members: TableBytes,
+) -> Result<Dataset, DataErrors> {
+    let mut errors = Vec::new();
+    let mut raw = |t: TableBytes| {
+        let is_json = t.name.ends_with(".json");
+        let path = PathBuf::from(t.name);
+        read::raw_table(t.name.into(), path, t.bytes.to_vec(), is_json, &mut errors)
+    };
+    let (orgs, members) = (raw(organisations), raw(members));
+    match (orgs, members) {
+        (Some(o), Some(m)) if errors.is_empty() => {
+            load_rows(program, Path::new("."), &o, &m, &Skip::default()).map_err(DataErrors)
+        }
+        _ => Err(DataErrors(errors)),
+    }
+}
+
 /// As [`load_dir`], but a row with a problem is left out (with whatever
 /// then refers to it) instead of stopping the load; returns the dataset and
 /// every problem of the rows left out. Problems of a whole file (a missing

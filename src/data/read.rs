@@ -58,17 +58,27 @@ pub(crate) fn read_table(
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut bytes =
-        match crate::files::read_regular(&path, crate::files::MAX_DATA_BYTES, "data file") {
-            Ok(b) => b,
-            Err(e) => {
-                errors.push(DataError::file(
-                    &file,
-                    Problem::Unreadable { reason: e.reason() },
-                ));
-                return None;
-            }
-        };
+    let bytes = match crate::files::read_regular(&path, crate::files::MAX_DATA_BYTES, "data file") {
+        Ok(b) => b,
+        Err(e) => {
+            errors.push(DataError::file(
+                &file,
+                Problem::Unreadable { reason: e.reason() },
+            ));
+            return None;
+        }
+    };
+    raw_table(file, path, bytes, is_json, errors)
+}
+
+/// A table from a file's bytes; `is_json` says which form they are in.
+pub(crate) fn raw_table(
+    file: String,
+    path: std::path::PathBuf,
+    mut bytes: Vec<u8>,
+    is_json: bool,
+    errors: &mut Vec<DataError>,
+) -> Option<RawTable> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }
