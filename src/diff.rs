@@ -9,7 +9,7 @@ use std::fmt::Write;
 use crate::data::Dataset;
 use crate::eval::{Decision, GroupRef, Outcome, QuotaFinding};
 use crate::program::Program;
-use crate::report::{group_label, NumberStyle};
+use crate::report::NumberStyle;
 use crate::syntax::ast::SubjectKind;
 use crate::value::Value;
 
@@ -364,7 +364,7 @@ pub fn text(
                 *quiet.entry(f.quota.as_str()).or_default() += 1;
                 continue;
             }
-            let (name, id) = group_label(program, data, &f.group);
+            let (name, id) = f.group.label(program, data);
             let id = id.map(|i| format!(" [{i}]")).unwrap_or_default();
             let show = |f: &Option<QuotaFinding>| match f {
                 Some(f) => format!(
@@ -468,7 +468,7 @@ pub fn to_json(data: &Dataset, before: &Side, after: &Side, diff: &Diff) -> serd
             "why_after": c.why_after,
         })).collect::<Vec<_>>(),
         "quota_findings": diff.findings.iter().map(|f| {
-            let (group, group_id) = group_label(p, data, &f.group);
+            let (group, group_id) = f.group.label(p, data);
             json!({"quota": f.quota, "group": group, "group_id": group_id, "before": finding(&f.before), "after": finding(&f.after)})
         }).collect::<Vec<_>>(),
     })

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use crate::data::Dataset;
 use crate::eval::{Decision, Outcome};
 use crate::program::Program;
-use crate::report::{group_label, summary};
+use crate::report::summary;
 use crate::syntax::ast::SubjectKind;
 
 /// The golden files recorded for a rules file.
@@ -131,7 +131,7 @@ pub fn render(
     }
     for f in &outcome.findings {
         if f.breach || f.lowered > 0 {
-            let (name, id) = group_label(program, data, &f.group);
+            let (name, id) = f.group.label(program, data);
             let _ = writeln!(
                 out,
                 "# quota {} [{}] {name}: {} {} of cap {} (base {}){}",

@@ -141,7 +141,7 @@ pub fn relative_path(from_dir: &Path, to: &Path) -> PathBuf {
         } else {
             cwd.join(p)
         };
-        std::fs::canonicalize(&p).unwrap_or_else(|_| crate::check::normalise(&p))
+        std::fs::canonicalize(&p).unwrap_or_else(|_| normalise(&p))
     };
     let (from, to) = (abs(from_dir), abs(to));
     let a: Vec<Component> = from.components().collect();
@@ -153,6 +153,24 @@ pub fn relative_path(from_dir: &Path, to: &Path) -> PathBuf {
     }
     for c in &b[common..] {
         out.push(c);
+    }
+    out
+}
+
+/// `rules/bac-giang/../2021.rules` → `rules/2021.rules`, without touching
+/// the file system.
+pub fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
     }
     out
 }

@@ -1,11 +1,11 @@
 //! Reads a rules file and, through `extends`, every file it builds on.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use miette::{Report, SourceSpan};
 
 use super::error::CheckError;
-use crate::source::{FileId, SourceMap};
+use crate::source::{normalise, FileId, SourceMap};
 use crate::syntax::{self, ast};
 
 /// The files of an `extends` chain, base first.
@@ -215,24 +215,6 @@ impl Loader<'_> {
 
 fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| normalise(path))
-}
-
-/// `rules/bac-giang/../2021.rules` → `rules/2021.rules`, without touching
-/// the file system.
-pub fn normalise(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
-            {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 fn display_name(path: &Path) -> String {

@@ -20,8 +20,8 @@ use std::path::Path;
 
 use miette::Report;
 
+pub use crate::source::normalise;
 pub use error::CheckError;
-pub use load::normalise;
 pub use suggest::{did_you_mean, help_for};
 
 use crate::program::*;

@@ -25,6 +25,22 @@ pub enum GroupRef {
     Value(String),
 }
 
+impl GroupRef {
+    /// The group as people name it: the organisation's name and id.
+    pub fn label(&self, program: &Program, data: &Dataset) -> (String, Option<String>) {
+        match self {
+            GroupRef::All => ("toàn bộ".into(), None),
+            GroupRef::Outside => ("(không thuộc nhóm nào)".into(), None),
+            GroupRef::Value(v) => (v.clone(), None),
+            GroupRef::Organisation(o) => (
+                data.name(program, SubjectKind::Organisation, *o)
+                    .to_string(),
+                Some(data.id(program, SubjectKind::Organisation, *o).to_string()),
+            ),
+        }
+    }
+}
+
 /// One group's numbers for one quota.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuotaFinding {
@@ -128,7 +144,7 @@ pub(super) fn apply(
             (ratio, base, rounding)
         else {
             // A cap that cannot be computed must not pass as "no breach".
-            let (group, id) = crate::report::group_label(program, data, &key);
+            let (group, id) = key.label(program, data);
             return Err(EvalError::NoCap {
                 quota: q.name.clone(),
                 ratio: q.ratio_text.clone(),

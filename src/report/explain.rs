@@ -8,7 +8,7 @@ use crate::program::{ClauseKind, Program};
 use crate::syntax::ast::SubjectKind;
 use crate::value::Value;
 
-use super::{group_label, quota_rule_text};
+use super::quota_rule_text;
 
 fn cite(program: &Program, clause: usize) -> String {
     program.clauses[clause]
@@ -136,7 +136,7 @@ pub fn explain_text(program: &Program, data: &Dataset, params: &[Value], trail: 
             }
             Step::Flagged { finding } => {
                 let q = &program.quotas[finding.quota];
-                let (group, _) = group_label(program, data, &finding.group);
+                let (group, _) = finding.group.label(program, data);
                 let _ = writeln!(
                     out,
                     "  !  quota {} ({}): nhóm {group} có {} {} > tối đa {} — vượt, cần cấp có thẩm quyền xem xét",

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{group_label, summary};
+use super::summary;
 use crate::data::Dataset;
 use crate::eval::{Decision, Outcome};
 use crate::program::{ClauseKind, Program};
@@ -142,7 +142,7 @@ pub fn to_json(
         .findings
         .iter()
         .map(|f| {
-            let (group, group_id) = group_label(program, data, &f.group);
+            let (group, group_id) = f.group.label(program, data);
             JsonFinding {
                 quota: program.quotas[f.quota].name.clone(),
                 grade: program.grade_code(f.grade).to_string(),

@@ -12,7 +12,7 @@ pub use format::{pad_left, pad_right, NumberStyle};
 pub use json::{entities_csv, to_json, JsonEntity, JsonFinding, JsonReport, JsonSummaryRow};
 
 use crate::data::Dataset;
-use crate::eval::{GroupRef, Outcome, QuotaFinding};
+use crate::eval::{Outcome, QuotaFinding};
 use crate::program::{Program, QuotaModeC, Ty};
 use crate::syntax::ast::SubjectKind;
 use crate::value::Value;
@@ -71,20 +71,6 @@ pub fn summary(program: &Program, outcome: &Outcome) -> Summary {
         })
         .collect();
     Summary { rows }
-}
-
-/// A quota group as people name it: the organisation's name and id.
-pub fn group_label(program: &Program, data: &Dataset, g: &GroupRef) -> (String, Option<String>) {
-    match g {
-        GroupRef::All => ("toàn bộ".into(), None),
-        GroupRef::Outside => ("(không thuộc nhóm nào)".into(), None),
-        GroupRef::Value(v) => (v.clone(), None),
-        GroupRef::Organisation(o) => (
-            data.name(program, SubjectKind::Organisation, *o)
-                .to_string(),
-            Some(data.id(program, SubjectKind::Organisation, *o).to_string()),
-        ),
-    }
 }
 
 /// How a quota reads: "HTXSNV ≤ 20% × [HTTNV], floor".
@@ -236,7 +222,7 @@ pub fn findings_text(
             style.int(breaches.len() as u64)
         );
         for f in breaches {
-            let (name, id) = group_label(program, data, &f.group);
+            let (name, id) = f.group.label(program, data);
             let id = id.map(|i| format!(" [{i}]")).unwrap_or_default();
             let action = if f.lowered > 0 {
                 format!("; hạ {} bậc một", style.int(f.lowered as u64))

@@ -7,6 +7,12 @@ use super::ast::*;
 use super::{Rule, SyntaxError};
 use crate::source::{FileId, Span, Spanned};
 
+mod examples;
+mod text;
+
+pub use text::decimal;
+use text::{unescape, written_len};
+
 /// Operators one flat expression may hold.
 pub const MAX_OPERATORS: usize = 200;
 /// Depth an expression tree may reach (guards the checker's and the
@@ -506,169 +512,5 @@ impl Builder<'_> {
             cite,
             span,
         })
-    }
-
-    fn record(&self, p: Pair<Rule>) -> Res<Record> {
-        let span = self.span(&p);
-        let mut it = p.into_inner();
-        let kind = Self::subject_kind(&it.next().expect("record kind"));
-        let mut like = None;
-        let mut fields = Vec::new();
-        for q in it {
-            match q.as_rule() {
-                Rule::ident => like = Some(self.ident(q)),
-                Rule::field_value => {
-                    let mut fi = q.into_inner();
-                    let name = self.ident(fi.next().expect("field"));
-                    fields.push((name, self.expr(fi.next().expect("value"))?));
-                }
-                _ => {}
-            }
-        }
-        Ok(Record {
-            kind,
-            like,
-            fields,
-            span,
-        })
-    }
-
-    fn test(&self, p: Pair<Rule>, span: Span) -> Res<Test> {
-        let mut replace = false;
-        let mut name = None;
-        let mut description = None;
-        let mut record = None;
-        let mut children = Vec::new();
-        let mut expect = None;
-        for q in p.into_inner() {
-            match q.as_rule() {
-                Rule::replace => replace = true,
-                Rule::ident => name = Some(self.ident(q)),
-                Rule::string => description = Some(self.string(q)),
-                Rule::record => record = Some(self.record(q)?),
-                Rule::children => {
-                    let mut it = q.into_inner();
-                    let collection = self.ident(it.next().expect("collection"));
-                    let mut counts = Vec::new();
-                    for c in it {
-                        let mut ci = c.into_inner();
-                        let g = ci.next().expect("grade");
-                        let grade = (g.as_rule() == Rule::ident).then(|| self.ident(g));
-                        let n = self.integer(ci.next().expect("count"))?;
-                        let count = u32::try_from(n.node).map_err(|_| {
-                            self.bad(n.span, "too many children".into(), "use at most 4294967295")
-                        })?;
-                        let like = ci.nth(1).map(|s| self.ident(s));
-                        counts.push(ChildCount {
-                            grade,
-                            count: Spanned::new(count, n.span),
-                            like,
-                        });
-                    }
-                    children.push(TestChildren { collection, counts });
-                }
-                Rule::expectation => {
-                    let espan = self.span(&q);
-                    let mut grade = None;
-                    let mut by = None;
-                    let mut seen_by = false;
-                    for part in q.into_inner() {
-                        match part.as_rule() {
-                            Rule::kw_by => seen_by = true,
-                            Rule::ident if seen_by => by = Some(self.ident(part)),
-                            Rule::ident => grade = Some(self.ident(part)),
-                            _ => {}
-                        }
-                    }
-                    expect = Some(Expectation {
-                        grade,
-                        by,
-                        span: espan,
-                    });
-                }
-                _ => {}
-            }
-        }
-        Ok(Test {
-            replace,
-            name: name.expect("test name"),
-            description,
-            record: record.expect("test record"),
-            children,
-            expect: expect.expect("test expectation"),
-            span,
-        })
-    }
-}
-
-/// "12.50" → (1250, 100): an exact fraction, never a float.
-pub fn decimal(text: &str) -> Option<(i128, i128)> {
-    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
-    if int.len() + frac.len() > 30 {
-        return None;
-    }
-    let digits = format!("{int}{frac}");
-    let num: i128 = digits.parse().ok()?;
-    let den = 10i128.checked_pow(frac.len() as u32)?;
-    Some((num, den))
-}
-
-fn unescape(body: &str) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut chars = body.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('n') => out.push('\n'),
-                Some('t') => out.push('\t'),
-                Some(other) => out.push(other),
-                None => {}
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// The length of `text` without trailing blanks and `//` comments.
-fn written_len(text: &str) -> usize {
-    let mut end = text.trim_end().len();
-    loop {
-        let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
-        match comment_at(&text[line_start..end]) {
-            Some(c) if line_start + c > 0 => end = text[..line_start + c].trim_end().len(),
-            _ => return end,
-        }
-    }
-}
-
-/// Where a `//` comment starts on a line, outside quoted text.
-fn comment_at(line: &str) -> Option<usize> {
-    let b = line.as_bytes();
-    let mut quoted = false;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'\\' if quoted => i += 1,
-            b'"' => quoted = !quoted,
-            b'/' if !quoted && b.get(i + 1) == Some(&b'/') => return Some(i),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::written_len;
-
-    #[test]
-    fn spans_end_where_the_writing_ends() {
-        assert_eq!(written_len("High // điểm\n\n  "), 4);
-        assert_eq!(written_len("a and\n  b // x\n // y\n"), 9);
-        assert_eq!(written_len("\"a // b\" "), 8);
-        assert_eq!(written_len("x"), 1);
     }
 }
