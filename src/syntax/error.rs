@@ -249,7 +249,7 @@ pub fn rule_name(rule: Rule) -> &'static str {
         Rule::let_def => "`let`",
         Rule::param => "`param`",
         Rule::range => "a range (`in 0%..100%`)",
-        Rule::range_low | Rule::range_high => "a bound of the range",
+        Rule::range_low | Rule::range_high | Rule::range_value => "a bound of the range",
         Rule::range_dots => "`..`",
         Rule::assign => "`=`",
         Rule::grading => "`grading`",

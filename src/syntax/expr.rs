@@ -95,7 +95,7 @@ impl Builder<'_> {
         }
         Ok(e)
     }
-    fn primary(&self, p: Pair<Rule>) -> Res<(Expr, usize)> {
+    pub(super) fn primary(&self, p: Pair<Rule>) -> Res<(Expr, usize)> {
         let span = self.span(&p);
         let kind = match p.as_rule() {
             Rule::paren => {

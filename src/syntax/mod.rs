@@ -261,6 +261,9 @@ fn help_for(positives: &[Rule], found: &str) -> String {
     if positives.contains(&Rule::kw_when) {
         return "a clause reads `name: GRADE when condition`; the condition follows `when`".into();
     }
+    if positives.contains(&Rule::range_value) || positives.contains(&Rule::range_low) {
+        return "a range's bounds are numbers, percentages or dates (`in 0%..100%`, `in 0..`, `in ..review_date`); an enumeration or a grade already lists its values".into();
+    }
     let top_level = positives.contains(&Rule::kw_ruleset) || positives.contains(&Rule::header);
     if top_level {
         return "a top-level item starts with `ruleset`, `extends`, `grades`, `enum`, `schema`, `param`, \

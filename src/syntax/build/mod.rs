@@ -263,17 +263,43 @@ impl Builder<'_> {
             span,
         };
         for q in p.into_inner() {
-            match q.as_rule() {
-                Rule::range_low => {
-                    range.low = Some(self.expr(q.into_inner().next().expect("bound"))?)
-                }
-                Rule::range_high => {
-                    range.high = Some(self.expr(q.into_inner().next().expect("bound"))?)
-                }
-                _ => {}
+            let is_low = match q.as_rule() {
+                Rule::range_low => true,
+                Rule::range_high => false,
+                _ => continue,
+            };
+            let bound = self.range_value(q.into_inner().next().expect("grammar: bound"))?;
+            if is_low {
+                range.low = Some(bound);
+            } else {
+                range.high = Some(bound);
             }
         }
         Ok(range)
+    }
+
+    /// A literal bound, maybe negated, or `review_date`.
+    fn range_value(&self, p: Pair<Rule>) -> Res<Expr> {
+        let span = self.span(&p);
+        let mut negated = false;
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::op_neg => negated = true,
+                Rule::kw_review_date => {
+                    let name = Spanned::new("review_date".to_string(), span);
+                    return Ok(Spanned::new(ExprKind::Path(vec![name]), span));
+                }
+                _ => {
+                    let (value, _) = self.primary(q)?;
+                    if !negated {
+                        return Ok(value);
+                    }
+                    let kind = ExprKind::Unary(UnaryOp::Neg, Box::new(value));
+                    return Ok(Spanned::new(kind, span));
+                }
+            }
+        }
+        unreachable!("grammar: a range bound holds a value")
     }
 
     fn schema(&self, p: Pair<Rule>, span: Span) -> Res<Decl> {
