@@ -1,0 +1,768 @@
+//! Generative tests: random valid and near-valid rules programs, random
+//! datasets, a reference evaluator, and the invariants they must keep.
+//!
+//! Targets (each a `#[test]`):
+//! - `check_valid`      generated programs parse and check, warnings render;
+//! - `check_mutated`    near-valid programs and noise: the parser, checker,
+//!                      formatter and diagnostic renderer never panic;
+//! - `fmt_roundtrip`    `fmt::format_text` succeeds, is idempotent, and the
+//!                      formatted program grades a dataset the same;
+//! - `data_valid`       generated CSV/JSON datasets load without a problem;
+//! - `data_mutated`     damaged CSV/JSON and random bytes: no panic, every
+//!                      problem names its file, and row problems their row;
+//! - `differential`     the engine and the reference evaluator
+//!                      (tests/fuzzkit/reference.rs) agree on every entity
+//!                      and every quota finding; a disagreement is shrunk;
+//! - `row_order`        the same rows in another order (and CSV vs JSON)
+//!                      grade the same, entity by entity;
+//! - `repl`             random and damaged lines through a `repl::Session`.
+//!
+//! Plain `cargo test` runs a bounded slice of each (the same seeds every
+//! time). Long runs, in release mode, one target after another:
+//!
+//! ```sh
+//! XEPLOAI_FUZZ_SECONDS=1200 cargo test --release --test fuzz -- --nocapture --test-threads=1
+//! ```
+//!
+//! Environment (see tests/fuzzkit/harness.rs and knobs.rs):
+//! `XEPLOAI_FUZZ_SECONDS=S` / `XEPLOAI_FUZZ_CASES=N` per target;
+//! `XEPLOAI_FUZZ_SEED=N` replays one case (the failure prints the command);
+//! `XEPLOAI_FUZZ_BASE=N` another series of seeds;
+//! `XEPLOAI_FUZZ_TIMEOUT_MS=N` the time limit of one case;
+//! `XEPLOAI_FUZZ_PENDING=1` the semantics being changed in src/ (division
+//! and overflow are errors, deciding clauses after `otherwise` are check
+//! errors, out-of-range data is a data error, rows in id order);
+//! `XEPLOAI_FUZZ_KNOWN_BUGS=1` also generates what triggers known bugs.
+//! Each target prints its executions at the end (with `--nocapture`).
+
+mod fuzzkit;
+
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+
+use fuzzkit::data::{self as gdata, Data, DataPart, Layout, Size};
+use fuzzkit::harness::{drive, Scratch};
+use fuzzkit::knobs::Knobs;
+use fuzzkit::reference::{Outcome, Reference};
+use fuzzkit::rng::Rng;
+use fuzzkit::rules::{self as grules, Rules};
+use fuzzkit::{engine, mutate};
+use xeploai::check::{self, Checked, Rejected};
+use xeploai::data::{load_dir, Dataset, Problem};
+use xeploai::program::Program;
+use xeploai::source::SourceMap;
+
+const SMALL: Size = Size {
+    max_orgs: 10,
+    max_members: 30,
+    empty_ok: false,
+};
+
+fn render_all(problems: &[miette::Report]) -> Result<String, String> {
+    let mut out = String::new();
+    for p in problems {
+        let r = std::panic::catch_unwind(AssertUnwindSafe(|| xeploai::cli::render(p, false, 80)));
+        match r {
+            Ok(s) => out.push_str(&s),
+            Err(_) => return Err(format!("PANIC in cli::render of {p:?}")),
+        }
+    }
+    Ok(out)
+}
+
+fn check_text(dir: &Path, text: &str) -> Result<Checked, Rejected> {
+    check::check_text("fuzz.rules", dir, text)
+}
+
+/// Checks a generated program, which must be accepted.
+fn must_check(dir: &Path, text: &str) -> Result<Program, String> {
+    match check_text(dir, text) {
+        Ok(c) => {
+            render_all(&c.warnings)?;
+            Ok(c.program)
+        }
+        Err(r) => Err(format!(
+            "CHECK: a valid generated program is rejected\n{}\n--- rules ---\n{text}",
+            render_all(&r.problems)?
+        )),
+    }
+}
+
+fn generate(seed: u64, knobs: Knobs) -> (Rng, Rules) {
+    let mut rng = Rng::new(seed);
+    let rules = grules::generate(&mut rng.fork(), knobs);
+    (rng, rules)
+}
+
+// ───────────────────────────── parser and checker ─────────────────────────────
+
+#[test]
+fn check_valid() {
+    drive("check_valid", 150, |seed, knobs| {
+        let (_, rules) = generate(seed, knobs);
+        let text = rules.render();
+        if std::env::var_os("XEPLOAI_FUZZ_SHOW").is_some() {
+            println!("{text}");
+        }
+        let dir = std::env::temp_dir();
+        let has_late = rules.blocks.iter().any(|b| {
+            b.clauses
+                .iter()
+                .skip_while(|c| !c.otherwise)
+                .skip(1)
+                .any(|c| c.deciding)
+        });
+        if has_late {
+            // Pending semantics: a deciding clause after `otherwise`.
+            return match check_text(&dir, &text) {
+                Ok(_) => Err(format!(
+                    "CHECK: a deciding clause after `otherwise` is accepted\n--- rules ---\n{text}"
+                )),
+                Err(r) => render_all(&r.problems).map(|_| ()),
+            };
+        }
+        must_check(&dir, &text).map(|_| ())
+    });
+}
+
+#[test]
+fn check_mutated() {
+    drive("check_mutated", 400, |seed, knobs| {
+        let (mut rng, rules) = generate(seed, knobs);
+        let text = match rng.below(10) {
+            0 => mutate::noise(&mut rng),
+            1 => String::from_utf8_lossy(&mutate::bytes(&mut rng)).into_owned(),
+            _ => mutate::near_valid(&rules.render(), &mut rng),
+        };
+        let dir = std::env::temp_dir();
+        let checked = std::panic::catch_unwind(AssertUnwindSafe(|| check_text(&dir, &text)));
+        match checked {
+            Err(_) => return Err(format!("PANIC in check_text\n--- rules ---\n{text}")),
+            Ok(Ok(c)) => {
+                render_all(&c.warnings).map_err(|e| format!("{e}\n--- rules ---\n{text}"))?
+            }
+            Ok(Err(r)) => {
+                if r.errors() == 0 {
+                    return Err(format!(
+                        "CHECK: rejected without an error\n{}\n--- rules ---\n{text}",
+                        render_all(&r.problems)?
+                    ));
+                }
+                render_all(&r.problems).map_err(|e| format!("{e}\n--- rules ---\n{text}"))?
+            }
+        };
+        if std::panic::catch_unwind(|| xeploai::fmt::format_text("fuzz.rules", &text)).is_err() {
+            return Err(format!("PANIC in fmt::format_text\n--- rules ---\n{text}"));
+        }
+        // The session's reading of typed input.
+        if std::panic::catch_unwind(|| xeploai::syntax::read_input(&text)).is_err() {
+            return Err(format!(
+                "PANIC in syntax::read_input\n--- rules ---\n{text}"
+            ));
+        }
+        Ok(())
+    });
+}
+
+// ───────────────────────────── formatter ─────────────────────────────
+
+#[test]
+fn fmt_roundtrip() {
+    drive("fmt_roundtrip", 60, |seed, knobs| {
+        let (mut rng, rules) = generate(seed, knobs);
+        let text = rules.render();
+        let tmp = Scratch::new("fmt");
+        let program = must_check(&tmp.0, &text)?;
+        let once = xeploai::fmt::format_text("fuzz.rules", &text).map_err(|e| {
+            format!("FMT: a valid program does not format: {e:?}\n--- rules ---\n{text}")
+        })?;
+        let twice = xeploai::fmt::format_text("fuzz.rules", &once).map_err(|e| {
+            format!("FMT: the formatted program does not format: {e:?}\n--- formatted ---\n{once}")
+        })?;
+        if once != twice {
+            return Err(format!(
+                "FMT: not idempotent\n--- once ---\n{once}\n--- twice ---\n{twice}"
+            ));
+        }
+        let formatted = must_check(&tmp.0, &once)
+            .map_err(|e| format!("FMT: the formatted program does not check\n{e}"))?;
+        let data = gdata::generate(&rules, &mut rng, SMALL);
+        let dir = tmp.0.join("data");
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        data.write(&dir, &Layout::random(&mut rng), &mut rng);
+        let a = grade_dir(&program, &dir)?;
+        let b = grade_dir(&formatted, &dir)?;
+        if a != b {
+            return Err(format!(
+                "FMT: the formatted program grades differently\n{}\n--- rules ---\n{text}\n--- formatted ---\n{once}",
+                show_diff(&a, &b)
+            ));
+        }
+        Ok(())
+    });
+}
+
+type Graded = Result<Outcome, String>;
+
+/// Loads and grades with the engine, in the reference's terms.
+fn grade_dir(program: &Program, dir: &Path) -> Result<Graded, String> {
+    let data = load_dir(program, dir)
+        .map_err(|e| format!("LOAD: valid generated data is rejected\n{e}"))?;
+    Ok(grade_loaded(program, &data))
+}
+
+fn grade_loaded(program: &Program, data: &Dataset) -> Graded {
+    match xeploai::eval::grade(program, data, &program.default_params()) {
+        Ok(o) => Ok(engine::outcome(program, data, &o)),
+        Err(e) => Err(format!("{e:?}")),
+    }
+}
+
+fn show_diff(a: &Graded, b: &Graded) -> String {
+    match (a, b) {
+        (Ok(a), Ok(b)) => engine::diff(a, b, 12).join("\n"),
+        _ => format!("{a:?}\nvs\n{b:?}"),
+    }
+}
+
+// ───────────────────────────── data loader ─────────────────────────────
+
+#[test]
+fn data_valid() {
+    drive("data_valid", 80, |seed, knobs| {
+        let (mut rng, rules) = generate(seed, knobs);
+        let text = rules.render();
+        let tmp = Scratch::new("data");
+        let program = must_check(&tmp.0, &text)?;
+        let data = gdata::generate(&rules, &mut rng, SMALL);
+        let layout = Layout::random(&mut rng);
+        data.write(&tmp.0, &layout, &mut rng);
+        match load_dir(&program, &tmp.0) {
+            Ok(d) => {
+                if d.members.len() != data.members.len() || d.organisations.len() != data.orgs.len() {
+                    return Err(format!(
+                        "LOAD: {} members and {} organisations loaded, {} and {} written",
+                        d.members.len(),
+                        d.organisations.len(),
+                        data.members.len(),
+                        data.orgs.len()
+                    ));
+                }
+                Ok(())
+            }
+            Err(e) => Err(format!(
+                "LOAD: valid generated data is rejected\n{e}\n--- rules ---\n{text}\n--- files ---\n{}",
+                files_text(&tmp.0)
+            )),
+        }
+    });
+}
+
+fn files_text(dir: &Path) -> String {
+    let mut out = String::new();
+    for f in [
+        "organisations.csv",
+        "members.csv",
+        "organisations.json",
+        "members.json",
+    ] {
+        if let Ok(b) = std::fs::read(dir.join(f)) {
+            out.push_str(&format!("== {f}\n{}\n", String::from_utf8_lossy(&b)));
+        }
+    }
+    out
+}
+
+#[test]
+fn data_mutated() {
+    drive("data_mutated", 300, |seed, knobs| {
+        let (mut rng, rules) = generate(seed, knobs);
+        let tmp = Scratch::new("datam");
+        let program = must_check(&tmp.0, &rules.render())?;
+        let data = gdata::generate(&rules, &mut rng, SMALL);
+        let layout = Layout::random(&mut rng);
+        data.write(&tmp.0, &layout, &mut rng);
+        // Damage one or both files.
+        let ext = if layout.json { "json" } else { "csv" };
+        for stem in ["organisations", "members"] {
+            if rng.chance(0.4) {
+                continue;
+            }
+            let path = tmp.0.join(format!("{stem}.{ext}"));
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let damaged = match rng.below(8) {
+                0 => mutate::bytes(&mut rng),
+                1 => Vec::new(),
+                _ if layout.json => mutate::json(&text, &mut rng),
+                _ => mutate::csv(&text, &mut rng),
+            };
+            std::fs::write(&path, damaged).map_err(|e| e.to_string())?;
+        }
+        if rng.chance(0.05) {
+            let _ = std::fs::remove_file(tmp.0.join(format!("members.{ext}")));
+        }
+        let files = || files_text(&tmp.0);
+        let loaded = std::panic::catch_unwind(AssertUnwindSafe(|| load_dir(&program, &tmp.0)));
+        let errors = match loaded {
+            Err(_) => {
+                return Err(format!(
+                    "PANIC in data::load_dir\n--- files ---\n{}",
+                    files()
+                ))
+            }
+            Ok(Ok(d)) => {
+                // Whatever loads must grade without a panic.
+                let r = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    xeploai::eval::grade(&program, &d, &program.default_params()).map(|_| ())
+                }));
+                if r.is_err() {
+                    return Err(format!(
+                        "PANIC in eval::grade on loaded data\n--- files ---\n{}",
+                        files()
+                    ));
+                }
+                return Ok(());
+            }
+            Ok(Err(e)) => e,
+        };
+        if errors.0.is_empty() {
+            return Err(format!(
+                "LOAD: rejected without a problem\n--- files ---\n{}",
+                files()
+            ));
+        }
+        for e in &errors.0 {
+            let _ = e.to_string();
+            if e.file.is_empty() {
+                return Err(format!(
+                    "LOAD: a problem without a file: {e:?}\n--- files ---\n{}",
+                    files()
+                ));
+            }
+            let row_problem = matches!(
+                e.problem,
+                Problem::CellCount { .. }
+                    | Problem::MissingValue { .. }
+                    | Problem::WrongType { .. }
+                    | Problem::UnknownOrganisation { .. }
+                    | Problem::DuplicateId { .. }
+                    | Problem::Cycle { .. }
+            );
+            if row_problem && e.row.is_none() {
+                return Err(format!(
+                    "LOAD: a row problem without a row: {e:?}\n--- files ---\n{}",
+                    files()
+                ));
+            }
+        }
+        let _ = errors.to_string();
+        // The skipping loader must not panic either, and what it keeps grades.
+        let skipped = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            xeploai::data::load_dir_skipping(&program, &tmp.0)
+        }));
+        match skipped {
+            Err(_) => Err(format!(
+                "PANIC in data::load_dir_skipping\n--- files ---\n{}",
+                files()
+            )),
+            Ok(Ok((d, _))) => {
+                let r = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    xeploai::eval::grade(&program, &d, &program.default_params()).map(|_| ())
+                }));
+                if r.is_err() {
+                    return Err(format!(
+                        "PANIC in eval::grade after load_dir_skipping\n--- files ---\n{}",
+                        files()
+                    ));
+                }
+                Ok(())
+            }
+            Ok(Err(_)) => Ok(()),
+        }
+    });
+}
+
+// ───────────────────────────── differential ─────────────────────────────
+
+/// Engine and reference on one program and dataset: `Ok(None)` when they
+/// agree, `Ok(Some(difference))` when not, `Err` when the case itself is
+/// broken (the program does not check, the data does not load).
+fn compare(
+    rules: &Rules,
+    data: &Data,
+    layout: &Layout,
+    knobs: Knobs,
+) -> Result<Option<String>, String> {
+    let text = rules.render();
+    let tmp = Scratch::new("diff");
+    let program = must_check(&tmp.0, &text)?;
+    let mut rng = Rng::new(layout.column_order);
+    data.write(&tmp.0, layout, &mut rng);
+    let dataset = load_dir(&program, &tmp.0).map_err(|e| {
+        format!(
+            "LOAD: valid generated data is rejected\n{e}\n--- rules ---\n{text}\n--- files ---\n{}",
+            files_text(&tmp.0)
+        )
+    })?;
+    let engine_out = xeploai::eval::grade(&program, &dataset, &program.default_params());
+    let mut sources = SourceMap::default();
+    let id = sources.add(
+        Path::new("fuzz.rules"),
+        "fuzz.rules".into(),
+        xeploai::source::nfc(&text),
+    );
+    let ast = xeploai::syntax::parse(&sources, id).map_err(|e| format!("PARSE: {e:?}"))?;
+    let mut world = data.world(rules);
+    for e in world.orgs.iter_mut().chain(world.members.iter_mut()) {
+        for v in e.fields.values_mut() {
+            if let fuzzkit::val::Val::Text(t) = v {
+                *t = xeploai::source::nfc(t);
+            }
+        }
+    }
+    let reference = Reference::new(&ast, &world, knobs).run();
+    Ok(match (engine_out, reference) {
+        (Ok(e), Ok(r)) => {
+            let e = engine::outcome(&program, &dataset, &e);
+            let d = engine::diff(&e, &r, 12);
+            (!d.is_empty()).then(|| d.join("\n"))
+        }
+        (Err(e), Err(r)) if engine::stop(&e).as_ref() == Some(&r) => None,
+        (Err(e), Err(r)) => Some(format!(
+            "engine stops with {e:?}\nreference stops with {r:?}"
+        )),
+        (Err(e), Ok(_)) => Some(format!("engine stops with {e:?}; the reference grades")),
+        (Ok(_), Err(r)) => Some(format!("the engine grades; the reference stops with {r:?}")),
+    })
+}
+
+/// Drops parts of the program and rows of the data while the engine and
+/// the reference still disagree.
+fn shrink(rules: &Rules, data: &Data, layout: &Layout, knobs: Knobs) -> (Rules, Data, String) {
+    let mut rules = rules.clone();
+    let mut data = data.clone();
+    let mut last = compare(&rules, &data, layout, knobs)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let mut budget = 400;
+    let mut progress = true;
+    while progress && budget > 0 {
+        progress = false;
+        for part in rules.droppable() {
+            budget -= 1;
+            let smaller = rules.without(part);
+            if let Ok(Some(d)) = compare(&smaller, &data, layout, knobs) {
+                rules = smaller;
+                last = d;
+                progress = true;
+                break;
+            }
+        }
+        if progress {
+            continue;
+        }
+        let parts: Vec<DataPart> = (0..data.members.len())
+            .rev()
+            .map(DataPart::Member)
+            .chain((1..data.orgs.len()).rev().map(DataPart::Org))
+            .collect();
+        for part in parts {
+            budget -= 1;
+            if budget <= 0 {
+                break;
+            }
+            if let Some(smaller) = data.without(part) {
+                if let Ok(Some(d)) = compare(&rules, &smaller, layout, knobs) {
+                    data = smaller;
+                    last = d;
+                    progress = true;
+                    break;
+                }
+            }
+        }
+    }
+    (rules, data, last)
+}
+
+fn differential_case(seed: u64, knobs: Knobs) -> Result<(), String> {
+    let (mut rng, rules) = generate(seed, knobs);
+    if rules.blocks.iter().any(|b| {
+        b.clauses
+            .iter()
+            .skip_while(|c| !c.otherwise)
+            .skip(1)
+            .any(|c| c.deciding)
+    }) {
+        // A check error under the pending semantics; `check_valid` covers it.
+        return Ok(());
+    }
+    let data = gdata::generate(&rules, &mut rng, SMALL);
+    let layout = Layout::random(&mut rng);
+    if compare(&rules, &data, &layout, knobs)?.is_none() {
+        return Ok(());
+    }
+    let (rules, data, diff) = shrink(&rules, &data, &layout, knobs);
+    let tmp = Scratch::new("shown");
+    data.write(&tmp.0, &layout, &mut Rng::new(layout.column_order));
+    Err(format!(
+        "DIFFERENTIAL: the engine and the reference disagree\n{diff}\n--- rules (shrunk) ---\n{}\n--- data (shrunk; {} organisations, {} members) ---\n{}--- files ---\n{}",
+        rules.render(),
+        data.orgs.len(),
+        data.members.len(),
+        data.describe(&rules),
+        files_text(&tmp.0)
+    ))
+}
+
+#[test]
+fn differential() {
+    drive("differential", 250, differential_case);
+}
+
+// ───────────────────────────── row order ─────────────────────────────
+
+#[test]
+fn row_order() {
+    drive("row_order", 80, |seed, knobs| {
+        let (mut rng, rules) = generate(seed, knobs);
+        let text = rules.render();
+        let tmp = Scratch::new("order");
+        let program = must_check(&tmp.0, &text)?;
+        let data = gdata::generate(&rules, &mut rng, SMALL);
+        let a = Layout {
+            shuffle: None,
+            ..Layout::random(&mut rng)
+        };
+        let b = Layout {
+            shuffle: Some(rng.next_u64()),
+            ..Layout::random(&mut rng)
+        };
+        let (da, db) = (tmp.0.join("a"), tmp.0.join("b"));
+        for (dir, layout) in [(&da, &a), (&db, &b)] {
+            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+            data.write(dir, layout, &mut rng);
+        }
+        let load = |dir: &PathBuf| {
+            load_dir(&program, dir).map_err(|e| {
+                format!("LOAD: valid generated data is rejected\n{e}\n--- rules ---\n{text}")
+            })
+        };
+        let (sa, sb) = (load(&da)?, load(&db)?);
+        let (ga, gb) = (grade_loaded(&program, &sa), grade_loaded(&program, &sb));
+        if ga != gb {
+            return Err(format!(
+                "ROW ORDER: the same rows in another order grade differently\n{}\n--- rules ---\n{text}\n--- data ---\n{}",
+                show_diff(&ga, &gb),
+                data.describe(&rules)
+            ));
+        }
+        if knobs.pending {
+            // Pending: the dataset in canonical order, by id.
+            for d in [&sa, &sb] {
+                for kind in [
+                    xeploai::syntax::ast::SubjectKind::Member,
+                    xeploai::syntax::ast::SubjectKind::Organisation,
+                ] {
+                    let ids: Vec<&str> = (0..d.len(kind) as u32)
+                        .map(|i| d.id(&program, kind, i))
+                        .collect();
+                    if ids.windows(2).any(|w| w[0] > w[1]) {
+                        return Err(format!(
+                            "ROW ORDER: {kind:?} rows not in id order after loading: {ids:?}"
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    });
+}
+
+// ───────────────────────────── REPL ─────────────────────────────
+
+/// Lines for a session on a generated program.
+fn repl_lines(
+    rules: &Rules,
+    data: &Data,
+    rng: &mut Rng,
+    knobs: Knobs,
+    save_dir: &Path,
+) -> Vec<String> {
+    let ids: Vec<String> = data
+        .orgs
+        .iter()
+        .chain(&data.members)
+        .map(|r| r.id.clone())
+        .collect();
+    let names: Vec<String> = rules
+        .params
+        .iter()
+        .map(|p| p.name.clone())
+        .chain(
+            rules
+                .blocks
+                .iter()
+                .flat_map(|b| b.clauses.iter().map(|c| c.name.clone())),
+        )
+        .chain(rules.quotas.iter().map(|q| q.name.clone()))
+        .collect();
+    let mut lines = Vec::new();
+    for _ in 0..rng.range(3, 25) {
+        let mut g = grules::more(rules, rng, knobs);
+        let line = match g.rng.below(20) {
+            0 => ":grade".to_string(),
+            1 => ":diff".to_string(),
+            2 if !ids.is_empty() => format!(":why {}", g.rng.pick(&ids)),
+            3 if !ids.is_empty() => format!(":diff {}", g.rng.pick(&ids)),
+            4 if !ids.is_empty() => format!(":at {}", g.rng.pick(&ids)),
+            5 => ":at".to_string(),
+            6 => match g.param_input() {
+                Some((n, v)) => format!(":set {n} {v}"),
+                None => ":params".into(),
+            },
+            7 if !names.is_empty() => format!(":unset {}", g.rng.pick(&names)),
+            8 if !names.is_empty() => format!(":drop {}", g.rng.pick(&names)),
+            9 => ":undo".to_string(),
+            10 => ":baseline".to_string(),
+            11 if !names.is_empty() => format!(":show {}", g.rng.pick(&names)),
+            12 => ":show".to_string(),
+            13 => format!(
+                ":save {}",
+                save_dir
+                    .join(format!("s{}.rules", g.rng.below(3)))
+                    .display()
+            ),
+            14 => g.clause_input(),
+            15 => match g.param_input() {
+                Some((n, v)) => format!("param {n} = {v}"),
+                None => ":help".into(),
+            },
+            16 => {
+                let q = g.query();
+                if g.rng.chance(0.3) {
+                    mutate::near_valid(&q, g.rng)
+                } else {
+                    q
+                }
+            }
+            17 => {
+                let l = g.clause_input();
+                mutate::near_valid(&l, g.rng)
+            }
+            18 => mutate::noise(g.rng),
+            _ => g.query(),
+        };
+        // Multi-line inputs go in line by line.
+        lines.extend(line.split('\n').map(|s| s.to_string()));
+    }
+    lines
+}
+
+/// Keeps file commands inside the scratch folder.
+fn confine(line: &str, save_dir: &Path) -> String {
+    let t = line.trim_start();
+    for cmd in [":save", ":load", ":data"] {
+        if t.starts_with(cmd) {
+            return format!("{cmd} {}", save_dir.join("confined.rules").display());
+        }
+    }
+    line.to_string()
+}
+
+#[test]
+fn repl() {
+    drive("repl", 40, |seed, knobs| {
+        let (mut rng, rules) = generate(seed, knobs);
+        let tmp = Scratch::new("repl");
+        let rules_path = tmp.0.join("fuzz.rules");
+        std::fs::write(&rules_path, rules.render()).map_err(|e| e.to_string())?;
+        let data = gdata::generate(&rules, &mut rng, SMALL);
+        let data_dir = tmp.0.join("data");
+        std::fs::create_dir_all(&data_dir).map_err(|e| e.to_string())?;
+        data.write(&data_dir, &Layout::random(&mut rng), &mut rng);
+        let save_dir = tmp.0.join("saved");
+        std::fs::create_dir_all(&save_dir).map_err(|e| e.to_string())?;
+        let lines = repl_lines(&rules, &data, &mut rng, knobs, &save_dir);
+        let mut s = xeploai::repl::Session::new();
+        let mut transcript = String::new();
+        let start = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            s.start(Some(&rules_path), Some(&data_dir));
+        }));
+        if start.is_err() {
+            return Err(format!(
+                "PANIC in Session::start\n--- rules ---\n{}",
+                rules.render()
+            ));
+        }
+        for line in lines {
+            let line = confine(&line, &save_dir);
+            transcript.push_str(&line);
+            transcript.push('\n');
+            if std::panic::catch_unwind(AssertUnwindSafe(|| s.eval_line(&line))).is_err() {
+                return Err(format!(
+                    "PANIC in Session::eval_line\n--- input ---\n{transcript}\n--- rules ---\n{}",
+                    rules.render()
+                ));
+            }
+        }
+        Ok(())
+    });
+}
+
+/// A session on the bundled rules and example, with damaged README lines.
+#[test]
+fn repl_example() {
+    const LINES: &[&str] = &[
+        ":set excellent_cap 30%",
+        ":diff",
+        "grading cells {\n  cell_excellent: HTXSNV when key_level == XuatSac and other_level >= Tot\n      and share(graded members, grade >= HTTNV) >= 90%\n}",
+        "count(members, grade == HTXSNV)",
+        "share(graded members, grade >= HTTNV)",
+        "all(graded suborgs, grade >= HTNV)",
+        ":why DB03",
+        ":at DB01",
+        ":at",
+        ":undo",
+        ":params",
+        ":show member_good",
+        ":drop sick_leave",
+        "param min_months = 3",
+        "member_pass: HTNV when result_level >= pass_min",
+        ":grade",
+        ":baseline",
+        ":unset excellent_cap",
+        "max(all_members, admitted)",
+        "sum(suborgs, count(members))",
+    ];
+    drive("repl_example", 6, |seed, _| {
+        let mut rng = Rng::new(seed);
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let tmp = Scratch::new("replx");
+        let mut s = xeploai::repl::Session::new();
+        s.start(
+            Some(&root.join("rules/2021.rules")),
+            Some(&root.join("examples/yen-the-2021")),
+        );
+        let mut transcript = String::new();
+        for _ in 0..rng.range(5, 30) {
+            let base = *rng.pick(LINES);
+            let line = match rng.below(3) {
+                0 => base.to_string(),
+                1 => mutate::near_valid(base, &mut rng),
+                _ => mutate::noise(&mut rng),
+            };
+            for l in line.split('\n') {
+                let l = confine(l, &tmp.0);
+                transcript.push_str(&l);
+                transcript.push('\n');
+                if std::panic::catch_unwind(AssertUnwindSafe(|| s.eval_line(&l))).is_err() {
+                    return Err(format!(
+                        "PANIC in Session::eval_line\n--- input ---\n{transcript}"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    });
+}

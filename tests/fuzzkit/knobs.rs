@@ -1,0 +1,35 @@
+//! Switches for what the generators produce.
+//!
+//! `pending` (env `XEPLOAI_FUZZ_PENDING=1`) turns on the semantics the lead
+//! is changing in src/ right now; off until those changes land in main:
+//! - division and arithmetic that can overflow are generated, and the
+//!   reference expects an evaluation error (not `none`) for a division by
+//!   zero or an overflow;
+//! - a deciding clause after `otherwise` is expected to be a check error;
+//! - out-of-range data (negative numbers, percentages over 100%, dates
+//!   before 1900-01-01 or after the review date) is expected to be a data
+//!   error;
+//! - the dataset is expected in canonical order (by id) after loading.
+//!
+//! `known_bugs` (env `XEPLOAI_FUZZ_KNOWN_BUGS=1`) also generates the
+//! patterns that trigger defects already reported (see the `known_bug_*`
+//! tests), so a campaign can look past them or confirm a fix.
+
+#[derive(Debug, Clone, Copy)]
+pub struct Knobs {
+    pub pending: bool,
+    pub known_bugs: bool,
+}
+
+fn flag(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+impl Knobs {
+    pub fn from_env() -> Knobs {
+        Knobs {
+            pending: flag("XEPLOAI_FUZZ_PENDING"),
+            known_bugs: flag("XEPLOAI_FUZZ_KNOWN_BUGS"),
+        }
+    }
+}
