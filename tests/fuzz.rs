@@ -43,7 +43,7 @@ use std::path::{Path, PathBuf};
 use fuzzkit::data::{self as gdata, Data, DataPart, Layout, Size};
 use fuzzkit::harness::{drive, Scratch};
 use fuzzkit::knobs::Knobs;
-use fuzzkit::reference::{Outcome, Reference};
+use fuzzkit::reference::{Outcome, Reference, Stop};
 use fuzzkit::rng::Rng;
 use fuzzkit::rules::{self as grules, Rules};
 use fuzzkit::{engine, mutate};
@@ -234,9 +234,25 @@ fn data_valid() {
         let text = rules.render();
         let tmp = Scratch::new("data");
         let program = must_check(&tmp.0, &text)?;
-        let data = gdata::generate(&rules, &mut rng, SMALL);
+        let mut data = gdata::generate(&rules, &mut rng, SMALL);
         let layout = Layout::random(&mut rng);
+        let out_of_range = if knobs.pending && rng.chance(0.3) {
+            gdata::out_of_range(&rules, &mut data, &mut rng)
+        } else {
+            None
+        };
         data.write(&tmp.0, &layout, &mut rng);
+        if let Some(what) = out_of_range {
+            // Pending: a value outside its field's range is a data error.
+            return match load_dir(&program, &tmp.0) {
+                Ok(_) => Err(format!(
+                    "LOAD: an out-of-range value is accepted: {what}\n--- rules ---\n{text}\n--- files ---\n{}",
+                    files_text(&tmp.0)
+                )),
+                Err(e) if e.0.iter().all(|e| e.row.is_some()) => Ok(()),
+                Err(e) => Err(format!("LOAD: an out-of-range value is reported without its row: {what}\n{e}")),
+            };
+        }
         match load_dir(&program, &tmp.0) {
             Ok(d) => {
                 if d.members.len() != data.members.len() || d.organisations.len() != data.orgs.len() {
@@ -428,6 +444,13 @@ fn compare(
             (!d.is_empty()).then(|| d.join("\n"))
         }
         (Err(e), Err(r)) if engine::stop(&e).as_ref() == Some(&r) => None,
+        // Pending: division by zero and overflow stop grading, naming the
+        // entity (the engine's new error is not known here by name).
+        (Err(e), Err(Stop::Arithmetic { entity }))
+            if engine::stop(&e).is_none() && e.to_string().contains(&entity) =>
+        {
+            None
+        }
         (Err(e), Err(r)) => Some(format!(
             "engine stops with {e:?}\nreference stops with {r:?}"
         )),
@@ -506,7 +529,7 @@ fn differential_case(seed: u64, knobs: Knobs) -> Result<(), String> {
     let tmp = Scratch::new("shown");
     data.write(&tmp.0, &layout, &mut Rng::new(layout.column_order));
     Err(format!(
-        "DIFFERENTIAL: the engine and the reference disagree\n{diff}\n--- rules (shrunk) ---\n{}\n--- data (shrunk; {} organisations, {} members) ---\n{}--- files ---\n{}",
+        "DIFFERENTIAL: the engine and the reference disagree {diff}\n--- rules (shrunk) ---\n{}\n--- data (shrunk; {} organisations, {} members) ---\n{}--- files ---\n{}",
         rules.render(),
         data.orgs.len(),
         data.members.len(),
@@ -765,4 +788,96 @@ fn repl_example() {
         }
         Ok(())
     });
+}
+
+// ───────────────────────────── known bugs ─────────────────────────────
+
+fn program_and_data(rules: &str, files: &[(&str, &str)]) -> (Program, Dataset, Scratch) {
+    let tmp = Scratch::new("known");
+    let program = match check_text(&tmp.0, rules) {
+        Ok(c) => c.program,
+        Err(r) => panic!("{}", render_all(&r.problems).unwrap_or_default()),
+    };
+    for (name, text) in files {
+        std::fs::write(tmp.0.join(name), text).expect("write");
+    }
+    let data = load_dir(&program, &tmp.0).unwrap_or_else(|e| panic!("{e}"));
+    (program, data, tmp)
+}
+
+/// Found by `differential` (with XEPLOAI_FUZZ_KNOWN_BUGS=1). A quota's
+/// ratio is read on each group's organisation, but `eval::quota::apply`
+/// keeps one memo for all the groups of a quota: an aggregate in the
+/// ratio (`count(members)`) is computed for the first group and reused for
+/// every other group. Here C2 has 3 members, so its cap is 100% of 3 = 3;
+/// the engine reuses C1's count (1) and gives C2 a cap of 0 and a breach.
+#[test]
+#[ignore = "known bug: a quota's ratio reuses the first group's aggregates"]
+fn known_bug_quota_ratio_aggregate_memo() {
+    let rules = r#"ruleset "t" { year 2021 review_date 2021-12-31 }
+grades { A "a" B "b" }
+enum K { k }
+schema member { id: text name: text organisation: organisation }
+schema organisation { id: text name: text parent: organisation? kind: K }
+grading m for member { m_all: otherwise A }
+grading o for organisation { o_all: otherwise A }
+quota q: A of member within parent
+  at most if count(members) > 1 then 100% else 0% of [A] round floor check
+"#;
+    let (program, data, _tmp) = program_and_data(
+        rules,
+        &[
+            (
+                "organisations.csv",
+                "id,name,parent,kind\nR,r,,k\nC1,c1,R,k\nC2,c2,R,k\n",
+            ),
+            (
+                "members.csv",
+                "id,name,organisation\nM1,m1,C1\nM2,m2,C2\nM3,m3,C2\nM4,m4,C2\n",
+            ),
+        ],
+    );
+    let out = xeploai::eval::grade(&program, &data, &program.default_params()).expect("grades");
+    let found = engine::outcome(&program, &data, &out);
+    let c2 = found
+        .findings
+        .iter()
+        .find(|f| f.group == "org C2")
+        .expect("a finding for C2");
+    assert_eq!((c2.cap, c2.breach), (3, false), "{c2:?}");
+}
+
+/// Found by `data_valid`/`row_order`. An empty JSON array of members (an
+/// organisation tree without members yet) is rejected: the header is taken
+/// from the keys of the objects, so an empty array has no columns and every
+/// required field is reported as "no column for field …". The same dataset
+/// as CSV (a header and no rows) loads.
+#[test]
+#[ignore = "known bug: an empty JSON array is read as a file without columns"]
+fn known_bug_empty_json_array() {
+    let rules = r#"ruleset "t" { year 2021 review_date 2021-12-31 }
+grades { A "a" B "b" }
+enum K { k }
+schema member { id: text name: text organisation: organisation }
+schema organisation { id: text name: text parent: organisation? kind: K }
+grading m for member { m_all: otherwise A }
+"#;
+    let csv = program_and_data(
+        rules,
+        &[
+            ("organisations.csv", "id,name,parent,kind\nR,r,,k\n"),
+            ("members.csv", "id,name,organisation\n"),
+        ],
+    );
+    assert_eq!(csv.1.members.len(), 0);
+    let tmp = Scratch::new("known-json");
+    std::fs::write(
+        tmp.0.join("organisations.json"),
+        r#"[{"id": "R", "name": "r", "kind": "k"}]"#,
+    )
+    .expect("write");
+    std::fs::write(tmp.0.join("members.json"), "[]").expect("write");
+    if let Err(e) = load_dir(&csv.0, &tmp.0) {
+        panic!("an empty members.json is rejected:\n{e}");
+    }
 }

@@ -556,3 +556,41 @@ pub enum DataPart {
     Member(usize),
     Org(usize),
 }
+
+/// Pending semantics: writes one value outside its field's default range
+/// (a negative number, a percentage over 100%, a date before 1900-01-01 or
+/// after the review date) into a random cell; returns what it wrote, or
+/// `None` when no field can hold one.
+pub fn out_of_range(rules: &Rules, data: &mut Data, rng: &mut Rng) -> Option<String> {
+    let member = rng.chance(0.5) && !data.members.is_empty();
+    let (recs, cols, fields) = if member {
+        (&mut data.members, &data.member_cols, &rules.member)
+    } else {
+        (&mut data.orgs, &data.org_cols, &rules.org)
+    };
+    let slots: Vec<usize> = (0..fields.len())
+        .filter(|&i| {
+            cols[i].is_some() && matches!(fields[i].ty, T::Int | T::Number | T::Percent | T::Date)
+        })
+        .collect();
+    if slots.is_empty() || recs.is_empty() {
+        return None;
+    }
+    let f = *rng.pick(&slots);
+    let r = rng.below(recs.len());
+    let cell = match fields[f].ty {
+        T::Int => format!("-{}", rng.range(1, 100)),
+        T::Number => format!("-{}.5", rng.range(0, 10)),
+        T::Percent => format!("{}%", rng.range(101, 1000)),
+        _ => {
+            if rng.chance(0.5) {
+                format!("31/12/{}", rng.range(1000, 1899))
+            } else {
+                let after = rules.review.y as i64 + rng.range(1, 50);
+                format!("{after}-01-01")
+            }
+        }
+    };
+    recs[r].cells[f] = cell.clone();
+    Some(format!("{} = {cell:?} in {}", fields[f].name, recs[r].id))
+}

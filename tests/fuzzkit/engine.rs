@@ -126,3 +126,71 @@ pub fn diff(engine: &Outcome, reference: &Outcome, limit: usize) -> Vec<String> 
     }
     out
 }
+
+/// A short name for the kind of a disagreement, to tell failures apart in
+/// long runs: which fields of an entity or a finding differ.
+pub fn signature(engine: &Outcome, reference: &Outcome) -> String {
+    for (id, e) in &engine.entities {
+        let Some(r) = reference.entities.get(id) else {
+            return "an entity only the engine has".into();
+        };
+        if e != r {
+            let mut what = Vec::new();
+            if e.grade != r.grade {
+                what.push("grade");
+            }
+            if e.block != r.block {
+                what.push("block");
+            }
+            if e.clause != r.clause {
+                what.push("clause");
+            }
+            if e.caps != r.caps {
+                what.push("caps");
+            }
+            if e.quota != r.quota {
+                what.push("quota action");
+            }
+            return format!("{} {}", e.kind, what.join("+"));
+        }
+    }
+    if reference.entities.len() != engine.entities.len() {
+        return "an entity only the reference has".into();
+    }
+    for f in &engine.findings {
+        if reference.findings.contains(f) {
+            continue;
+        }
+        let same_group = reference
+            .findings
+            .iter()
+            .find(|r| r.quota == f.quota && r.group == f.group);
+        return match same_group {
+            Some(r) => {
+                let mut what = Vec::new();
+                if r.base_count != f.base_count {
+                    what.push("base_count");
+                }
+                if r.cap != f.cap {
+                    what.push("cap");
+                }
+                if r.count != f.count {
+                    what.push("count");
+                }
+                if r.lowered != f.lowered {
+                    what.push("lowered");
+                }
+                format!(
+                    "finding {} ({})",
+                    what.join("+"),
+                    f.group.split(' ').next().unwrap_or("")
+                )
+            }
+            None => format!(
+                "a finding only the engine has ({})",
+                f.group.split(' ').next().unwrap_or("")
+            ),
+        };
+    }
+    "a finding only the reference has".into()
+}

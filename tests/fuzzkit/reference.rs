@@ -208,26 +208,32 @@ impl<'a> Reference<'a> {
         }
     }
 
+    /// Entities of a kind that pass a test, by id.
+    fn by_id(&self, member: bool, keep: impl Fn(usize) -> bool) -> Vec<usize> {
+        let list = if member {
+            &self.world.members
+        } else {
+            &self.world.orgs
+        };
+        let mut v: Vec<usize> = (0..list.len()).filter(|&i| keep(i)).collect();
+        v.sort_by(|&a, &b| list[a].id.cmp(&list[b].id));
+        v
+    }
+
+    fn children(&self, o: usize) -> Vec<usize> {
+        self.by_id(false, |c| self.parent(c) == Some(o))
+    }
+
+    fn members_of(&self, o: usize) -> Vec<usize> {
+        self.by_id(true, |m| self.member_org(m) == Some(o))
+    }
+
     fn grade_of(&self, at: At) -> Option<u8> {
         match at {
             At::Member(i) => self.gm[i],
             At::Org(i) => self.go[i],
             _ => None,
         }
-    }
-
-    /// Whether organisation `o` is `top` or below it.
-    fn under(&self, mut o: usize, top: usize) -> bool {
-        for _ in 0..=self.world.orgs.len() {
-            if o == top {
-                return true;
-            }
-            match self.parent(o) {
-                Some(p) => o = p,
-                None => return false,
-            }
-        }
-        false
     }
 
     fn truthy(&mut self, e: &Expr, at: At) -> R<bool> {
@@ -436,25 +442,34 @@ impl<'a> Reference<'a> {
             At::Whole => None,
             _ => panic!("reference: aggregate outside an organisation"),
         };
-        // The elements, as entity positions.
-        let elems: Vec<At> = match coll {
-            "suborgs" => (0..self.world.orgs.len())
-                .filter(|&o| here.is_none() || self.parent(o) == here)
+        // The elements, as entity positions, in the order the engine visits
+        // them once rows are in id order: children by id, and for
+        // `all_members` an organisation's own members before those below it.
+        let elems: Vec<At> = match (coll, here) {
+            ("suborgs", None) => self
+                .by_id(false, |_| true)
+                .into_iter()
                 .map(At::Org)
                 .collect(),
-            "members" => (0..self.world.members.len())
-                .filter(|&m| here.is_none() || self.member_org(m) == here)
+            ("members" | "all_members", None) => self
+                .by_id(true, |_| true)
+                .into_iter()
                 .map(At::Member)
                 .collect(),
-            "all_members" => (0..self.world.members.len())
-                .filter(|&m| match (here, self.member_org(m)) {
-                    (None, _) => true,
-                    (Some(top), Some(o)) => self.under(o, top),
-                    (Some(_), None) => false,
-                })
-                .map(At::Member)
-                .collect(),
-            other => panic!("reference: unknown collection {other}"),
+            ("suborgs", Some(o)) => self.children(o).into_iter().map(At::Org).collect(),
+            ("members", Some(o)) => self.members_of(o).into_iter().map(At::Member).collect(),
+            ("all_members", Some(o)) => {
+                let mut out = Vec::new();
+                let mut stack = vec![o];
+                while let Some(x) = stack.pop() {
+                    out.extend(self.members_of(x).into_iter().map(At::Member));
+                    let mut kids = self.children(x);
+                    kids.reverse();
+                    stack.extend(kids);
+                }
+                out
+            }
+            (other, _) => panic!("reference: unknown collection {other}"),
         };
         let elems: Vec<At> = elems
             .into_iter()
@@ -464,14 +479,20 @@ impl<'a> Reference<'a> {
         Ok(match f {
             "count" | "share" | "all" | "any" => {
                 let mut hits = 0i128;
+                let mut seen = 0i128;
                 for &e in &elems {
                     let ok = match arg {
                         Some(c) => self.truthy(c, e)?,
                         None => true,
                     };
                     hits += ok as i128;
+                    seen += 1;
+                    // all() stops at the first miss, any() at the first hit.
+                    if (f == "all" && !ok) || (f == "any" && ok) {
+                        break;
+                    }
                 }
-                let n = elems.len() as i128;
+                let n = seen;
                 match f {
                     "count" => Val::Num(Q::int(hits)),
                     "share" if n == 0 => Val::Num(Q::int(0)),

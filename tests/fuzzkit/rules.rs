@@ -458,7 +458,10 @@ impl<'r> Gen<'r> {
                 (b.to_string(), Val::Bool(b))
             }
             T::Int => {
-                let i = if self.rng.chance(0.9) {
+                let i = if self.knobs.pending && self.rng.chance(0.02) {
+                    // Pending: overflow is an evaluation error.
+                    999_999_999_999_999_999
+                } else if self.rng.chance(0.9) {
                     self.rng.range(0, 12)
                 } else {
                     self.rng.range(0, 100_000)
