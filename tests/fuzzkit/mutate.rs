@@ -274,11 +274,11 @@ pub fn noise(rng: &mut Rng) -> String {
     let mut s = String::new();
     for _ in 0..n {
         match rng.below(6) {
-            0 => s.push_str(*rng.pick(WORDS)),
-            1 => s.push_str(*rng.pick(PUNCT)),
-            2 => s.push_str(*rng.pick(ODD)),
+            0 => s.push_str(pick_str(rng, WORDS)),
+            1 => s.push_str(pick_str(rng, PUNCT)),
+            2 => s.push_str(pick_str(rng, ODD)),
             3 => s.push(' '),
-            4 => s.push_str(*rng.pick(HUGE)),
+            4 => s.push_str(pick_str(rng, HUGE)),
             _ => s.push(char::from_u32(rng.range(0, 0x2FFF) as u32).unwrap_or('?')),
         }
     }
@@ -438,4 +438,8 @@ pub fn byte_damage(b: &mut Vec<u8>, rng: &mut Rng) {
             _ => {}
         }
     }
+}
+
+fn pick_str(rng: &mut Rng, xs: &[&'static str]) -> &'static str {
+    xs[rng.below(xs.len())]
 }

@@ -794,7 +794,11 @@ impl<'r> Gen<'r> {
                     None => "ceil".into(),
                 },
                 1 => {
-                    let c = self.cond(&org_pre_no_aggs(org_pre), 1);
+                    let sc = Scope {
+                        lets: self.cap_lets(),
+                        ..org_pre_no_aggs(org_pre)
+                    };
+                    let c = self.cond(&sc, 1);
                     format!("if {c} then floor else nearest")
                 }
                 _ => self.rng.pick(&["floor", "ceil", "nearest"]).to_string(),
@@ -848,6 +852,7 @@ impl<'r> Gen<'r> {
         let sc = Scope {
             no_grades: true,
             aggs: self.knobs.known_bugs,
+            lets: self.cap_lets(),
             ..self.own(Kind::Org)
         };
         match self.rng.below(6) {
@@ -871,6 +876,17 @@ impl<'r> Gen<'r> {
                 let k = self.rng.range(1, 3);
                 format!("{p} * {k}")
             }
+        }
+    }
+
+    /// Lets readable in a quota's ratio and rounding: a let may hold an
+    /// aggregate, which the engine computes once for all groups (see
+    /// `known_bug_quota_ratio_aggregate_memo`).
+    fn cap_lets(&self) -> usize {
+        if self.knobs.known_bugs {
+            usize::MAX
+        } else {
+            0
         }
     }
 
@@ -1360,7 +1376,7 @@ impl Rules {
         let mut out = String::new();
         let comment = |out: &mut String, rng: &mut Rng| {
             if comments && rng.chance(0.2) {
-                out.push_str(*rng.pick(COMMENTS));
+                out.push_str(COMMENTS[rng.below(COMMENTS.len())]);
                 out.push('\n');
             }
         };
