@@ -974,3 +974,75 @@ fn generator_stats() {
         n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8], n[9]
     );
 }
+
+/// Found while writing the reference (its values are exact). A field's
+/// default that does not fit the loader's 64-bit column (here 10^-22)
+/// is stored as `none`: every member with an empty cell reads `x == none`
+/// as true and M1 is graded B by `x_none` instead of A by `other`. The
+/// checker accepts the default; nothing reports the loss.
+#[test]
+#[ignore = "known bug: a default too precise for the column is silently none"]
+fn known_bug_default_lost_in_column() {
+    let rules = r#"ruleset "t" { year 2013 review_date 2013-12-31 }
+grades { A "a" B "b" }
+enum K { k }
+schema member { id: text name: text organisation: organisation
+  x: number = 0.0000000000000000000001 }
+schema organisation { id: text name: text parent: organisation? kind: K }
+grading m for member {
+  x_none: B when x == none
+  other: otherwise A
+}
+"#;
+    let (program, data, _tmp) = program_and_data(
+        rules,
+        &[
+            ("organisations.csv", "id,name,parent,kind\nO1,o,,k\n"),
+            ("members.csv", "id,name,organisation\nM1,m,O1\n"),
+        ],
+    );
+    let out = xeploai::eval::grade(&program, &data, &program.default_params()).expect("grades");
+    let found = engine::outcome(&program, &data, &out);
+    assert_eq!(found.entities["M1"].clause.as_deref(), Some("other"));
+}
+
+/// Found while writing the reference. A block's `where` is settled before
+/// anything is graded, and the checker refuses a filter that reads
+/// `grade` — but not one that counts `graded members`: this filter is
+/// accepted and then never holds (no member is graded yet), so O1 is out
+/// of scope although its member is graded. Expected: a check error, as for
+/// `grade` (or the filter evaluated once the members are graded).
+#[test]
+#[ignore = "known bug: a filter over `graded` children is accepted and sees no grades"]
+fn known_bug_filter_counts_graded_children() {
+    let rules = r#"ruleset "t" { year 2013 review_date 2013-12-31 }
+grades { A "a" B "b" }
+enum K { k }
+schema member { id: text name: text organisation: organisation }
+schema organisation { id: text name: text parent: organisation? kind: K }
+grading m for member { m_all: otherwise A }
+grading o for organisation where count(graded members) > 0 { o_all: otherwise A }
+"#;
+    let tmp = Scratch::new("known-filter");
+    match check_text(&tmp.0, rules) {
+        Err(_) => {}
+        Ok(c) => {
+            let (program, data, _t) = program_and_data(
+                rules,
+                &[
+                    ("organisations.csv", "id,name,parent,kind\nO1,o,,k\n"),
+                    ("members.csv", "id,name,organisation\nM1,m,O1\n"),
+                ],
+            );
+            let out =
+                xeploai::eval::grade(&program, &data, &program.default_params()).expect("grades");
+            let found = engine::outcome(&program, &data, &out);
+            drop(c);
+            assert_eq!(
+                found.entities["O1"].block.as_deref(),
+                Some("o"),
+                "the filter is accepted, and O1 is out of scope"
+            );
+        }
+    }
+}
