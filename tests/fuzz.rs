@@ -16,7 +16,11 @@
 //! - `row_order`: the same rows in another order (and CSV vs JSON) grade
 //!   the same, entity by entity;
 //! - `repl`, `repl_example`: random and damaged lines through a
-//!   `repl::Session`, on a generated program or on rules/2021.rules.
+//!   `repl::Session`, on a generated program or on rules/2021.rules;
+//! - `cli`: `check`, `fmt --check`, `test`, `grade` (every format, `--set`,
+//!   `--skip-bad-rows`, `--out`), `diff` and `explain` in-process on
+//!   generated rules and data: no panic, the expected exit codes, JSON
+//!   that parses.
 //!
 //! Plain `cargo test` runs a bounded slice of each (the same seeds every
 //! time). Long runs, in release mode, one target after another:
@@ -793,6 +797,183 @@ fn repl_example() {
                 if std::panic::catch_unwind(AssertUnwindSafe(|| s.eval_line(&l))).is_err() {
                     return Err(format!(
                         "PANIC in Session::eval_line\n--- input ---\n{transcript}"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    });
+}
+
+// ───────────────────────────── command line ─────────────────────────────
+
+/// Runs one command line in-process: (exit code, stdout, stderr).
+fn run_cli(args: &[String]) -> Result<(i32, String, String), String> {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let code = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut io = xeploai::cli::Io {
+            out: &mut out,
+            err: &mut err,
+            color: false,
+            width: 80,
+        };
+        let argv = std::iter::once("xeploai".to_string()).chain(args.iter().cloned());
+        xeploai::cli::run(argv.map(std::ffi::OsString::from), &mut io)
+    }))
+    .map_err(|_| {
+        format!(
+            "PANIC in cli::run\n--- command ---\nxeploai {}",
+            args.join(" ")
+        )
+    })?;
+    Ok((
+        code,
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    ))
+}
+
+#[test]
+fn cli() {
+    drive("cli", 40, |seed, knobs| {
+        let (mut rng, rules) = generate(seed, knobs);
+        let tmp = Scratch::new("cli");
+        let r1 = tmp.0.join("a.rules");
+        std::fs::write(&r1, rules.render()).map_err(|e| e.to_string())?;
+        // A second rule set: the first with parts dropped.
+        let mut other = rules.clone();
+        for _ in 0..rng.range(0, 3) {
+            let parts = other.droppable();
+            if parts.is_empty() {
+                break;
+            }
+            let p = *rng.pick(&parts);
+            other = other.without(p);
+        }
+        let r2 = tmp.0.join("b.rules");
+        std::fs::write(&r2, other.render()).map_err(|e| e.to_string())?;
+        let data = gdata::generate(&rules, &mut rng, SMALL);
+        let dir = tmp.0.join("data");
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let layout = Layout::random(&mut rng);
+        data.write(&dir, &layout, &mut rng);
+        let damaged = rng.chance(0.2);
+        if damaged {
+            let ext = if layout.json { "json" } else { "csv" };
+            let path = dir.join(format!("members.{ext}"));
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let bad = if layout.json {
+                mutate::json(&text, &mut rng)
+            } else {
+                mutate::csv(&text, &mut rng)
+            };
+            std::fs::write(&path, bad).map_err(|e| e.to_string())?;
+        }
+        let p = |x: &Path| x.display().to_string();
+        let ids: Vec<String> = data
+            .orgs
+            .iter()
+            .chain(&data.members)
+            .map(|r| r.id.clone())
+            .collect();
+        let mut commands: Vec<Vec<String>> = vec![
+            vec!["check".into(), p(&r1), p(&r2)],
+            vec!["fmt".into(), "--check".into(), p(&r1)],
+            vec!["test".into(), p(&r1)],
+        ];
+        for format in ["table", "json", "csv"] {
+            commands.push(vec![
+                "grade".into(),
+                p(&r1),
+                "--data".into(),
+                p(&dir),
+                "--format".into(),
+                format.into(),
+            ]);
+            commands.push(vec![
+                "diff".into(),
+                p(&r1),
+                p(&r2),
+                "--data".into(),
+                p(&dir),
+                "--format".into(),
+                format.into(),
+            ]);
+        }
+        commands.push(vec![
+            "grade".into(),
+            p(&r1),
+            "--data".into(),
+            p(&dir),
+            "--skip-bad-rows".into(),
+            "--numbers".into(),
+            "en".into(),
+            "--out".into(),
+            p(&tmp.0.join("out.json")),
+            "--format".into(),
+            "json".into(),
+        ]);
+        if let Some(pm) = rules.params.first() {
+            let mut g = grules::more(&rules, &mut rng, knobs);
+            if let Some((n, v)) = g.param_input() {
+                commands.push(vec![
+                    "grade".into(),
+                    p(&r1),
+                    "--data".into(),
+                    p(&dir),
+                    "--set".into(),
+                    format!("{n}={v}"),
+                ]);
+            }
+            commands.push(vec![
+                "grade".into(),
+                p(&r1),
+                "--data".into(),
+                p(&dir),
+                "--set".into(),
+                format!("{}=oops", pm.name),
+            ]);
+        }
+        for _ in 0..3 {
+            if let Some(id) = ids.get(rng.below(ids.len().max(1))) {
+                commands.push(vec![
+                    "explain".into(),
+                    p(&r1),
+                    "--data".into(),
+                    p(&dir),
+                    id.clone(),
+                ]);
+            }
+        }
+        for c in &commands {
+            let (code, out, err) = run_cli(c)?;
+            let cmdline = format!("xeploai {}", c.join(" "));
+            if !(0..=2).contains(&code) {
+                return Err(format!("CLI: exit code {code}\n{cmdline}\n{err}"));
+            }
+            let grading = matches!(c[0].as_str(), "grade" | "diff" | "explain");
+            if code == 2 && !c.iter().any(|a| a.ends_with("=oops")) {
+                return Err(format!(
+                    "CLI: a usage error on a well-formed command\n{cmdline}\n{err}"
+                ));
+            }
+            if c[0] == "check" && code != 0 {
+                return Err(format!(
+                    "CLI: check fails on generated rules\n{cmdline}\n{err}"
+                ));
+            }
+            if grading && !damaged && code == 1 && !err.contains("quota_order") {
+                return Err(format!(
+                    "CLI: {} fails on valid rules and data\n{cmdline}\n{err}\n--- rules ---\n{}",
+                    c[0],
+                    rules.render()
+                ));
+            }
+            if code == 0 && c.iter().any(|a| a == "json") && !c.iter().any(|a| a == "--out") {
+                if let Err(e) = serde_json::from_str::<serde_json::Value>(&out) {
+                    return Err(format!(
+                        "CLI: --format json prints no JSON ({e})\n{cmdline}\n{out}"
                     ));
                 }
             }

@@ -995,9 +995,15 @@ impl<'r> Gen<'r> {
             Kind::Member => &self.rules.member_lets,
             Kind::Org => &self.rules.org_lets,
         };
+        // An organisation's let may count graded children: not before grading.
+        let visible = if sc.no_grades && sc.kind == Kind::Org {
+            0
+        } else {
+            sc.lets
+        };
         out.extend(
             lets.iter()
-                .take(sc.lets)
+                .take(visible)
                 .filter(|l| l.ty == ty)
                 .map(|l| l.name.clone()),
         );
