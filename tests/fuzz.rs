@@ -413,6 +413,7 @@ fn compare(
     data: &Data,
     layout: &Layout,
     knobs: Knobs,
+    sets: &[Set],
 ) -> Result<Option<String>, String> {
     let text = rules.render();
     let tmp = Scratch::new("diff");
@@ -425,7 +426,11 @@ fn compare(
             files_text(&tmp.0)
         )
     })?;
-    let engine_out = xeploai::eval::grade(&program, &dataset, &program.default_params());
+    let overrides: Vec<(String, String)> =
+        sets.iter().map(|s| (s.0.clone(), s.1.clone())).collect();
+    let params = xeploai::eval::params_with(&program, &overrides)
+        .map_err(|e| format!("SET: a generated --set value is refused\n{e:?}\n{overrides:?}"))?;
+    let engine_out = xeploai::eval::grade(&program, &dataset, &params);
     let mut sources = SourceMap::default();
     let id = sources.add(
         Path::new("fuzz.rules"),
@@ -441,7 +446,11 @@ fn compare(
             }
         }
     }
-    let reference = Reference::new(&ast, &world, knobs).run();
+    let mut reference = Reference::new(&ast, &world, knobs);
+    for (name, _, v) in sets {
+        reference.set_param(name, v.clone());
+    }
+    let reference = reference.run();
     Ok(match (engine_out, reference) {
         (Ok(e), Ok(r)) => {
             let e = engine::outcome(&program, &dataset, &e);
@@ -468,12 +477,21 @@ fn compare(
     })
 }
 
+/// A parameter set as `--set NAME=VALUE` would: name, text, value.
+type Set = (String, String, fuzzkit::val::Val);
+
 /// Drops parts of the program and rows of the data while the engine and
 /// the reference still disagree.
-fn shrink(rules: &Rules, data: &Data, layout: &Layout, knobs: Knobs) -> (Rules, Data, String) {
+fn shrink(
+    rules: &Rules,
+    data: &Data,
+    layout: &Layout,
+    knobs: Knobs,
+    sets: &[Set],
+) -> (Rules, Data, String) {
     let mut rules = rules.clone();
     let mut data = data.clone();
-    let mut last = compare(&rules, &data, layout, knobs)
+    let mut last = compare(&rules, &data, layout, knobs, sets)
         .ok()
         .flatten()
         .unwrap_or_default();
@@ -484,7 +502,7 @@ fn shrink(rules: &Rules, data: &Data, layout: &Layout, knobs: Knobs) -> (Rules, 
         for part in rules.droppable() {
             budget -= 1;
             let smaller = rules.without(part);
-            if let Ok(Some(d)) = compare(&smaller, &data, layout, knobs) {
+            if let Ok(Some(d)) = compare(&smaller, &data, layout, knobs, sets) {
                 rules = smaller;
                 last = d;
                 progress = true;
@@ -505,7 +523,7 @@ fn shrink(rules: &Rules, data: &Data, layout: &Layout, knobs: Knobs) -> (Rules, 
                 break;
             }
             if let Some(smaller) = data.without(part) {
-                if let Ok(Some(d)) = compare(&rules, &smaller, layout, knobs) {
+                if let Ok(Some(d)) = compare(&rules, &smaller, layout, knobs, sets) {
                     data = smaller;
                     last = d;
                     progress = true;
@@ -531,14 +549,24 @@ fn differential_case(seed: u64, knobs: Knobs) -> Result<(), String> {
     }
     let data = gdata::generate(&rules, &mut rng, SMALL);
     let layout = Layout::random(&mut rng);
-    if compare(&rules, &data, &layout, knobs)?.is_none() {
+    // Sometimes with parameters overridden, as `--set NAME=VALUE` does.
+    let mut sets: Vec<Set> = Vec::new();
+    if rng.chance(0.3) {
+        let mut g = grules::more(&rules, &mut rng, knobs);
+        for _ in 0..g.rng.range(1, 2) {
+            if let Some(set) = g.param_set() {
+                sets.push(set);
+            }
+        }
+    }
+    if compare(&rules, &data, &layout, knobs, &sets)?.is_none() {
         return Ok(());
     }
-    let (rules, data, diff) = shrink(&rules, &data, &layout, knobs);
+    let (rules, data, diff) = shrink(&rules, &data, &layout, knobs, &sets);
     let tmp = Scratch::new("shown");
     data.write(&tmp.0, &layout, &mut Rng::new(layout.column_order));
     Err(format!(
-        "DIFFERENTIAL: the engine and the reference disagree {diff}\n--- rules (shrunk) ---\n{}\n--- data (shrunk; {} organisations, {} members) ---\n{}--- files ---\n{}",
+        "DIFFERENTIAL: the engine and the reference disagree {diff}\n--- --set ---\n{sets:?}\n--- rules (shrunk) ---\n{}\n--- data (shrunk; {} organisations, {} members) ---\n{}--- files ---\n{}",
         rules.render(),
         data.orgs.len(),
         data.members.len(),

@@ -182,6 +182,15 @@ impl<'a> Reference<'a> {
         r
     }
 
+    /// Overrides a parameter's value (`--set`).
+    pub fn set_param(&mut self, name: &str, v: Val) {
+        for p in &mut self.params {
+            if p.0 == name {
+                p.1 = v.clone();
+            }
+        }
+    }
+
     fn entity(&self, at: At) -> Option<&'a Entity> {
         match at {
             At::Member(i) => Some(&self.world.members[i]),

@@ -8,7 +8,7 @@
 
 use super::knobs::Knobs;
 use super::rng::Rng;
-use super::val::{Date, Val, Q};
+use super::val::{Date, Round, Val, Q};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum T {
@@ -1610,6 +1610,41 @@ impl Gen<'_> {
             "grading {} {{\n  {name}: {g} when {cond}{place}\n}}",
             block.name
         )
+    }
+
+    /// A new value for a parameter as `--set` takes it: name, text, value.
+    pub fn param_set(&mut self) -> Option<(String, String, Val)> {
+        let params = self.rules.params.clone();
+        let p = self.rng.pick(&params).clone();
+        let (text, v) = match p.ty {
+            PT::V(T::Text) => {
+                let t = *self.rng.pick(TEXTS);
+                if t.contains('\n') {
+                    return None;
+                }
+                (t.to_string(), Val::Text(t.to_string()))
+            }
+            PT::V(ty) => self.literal(ty),
+            PT::GradeSet => {
+                let text = self.grade_set();
+                let mut mask = 0u32;
+                for code in text.trim_matches(['[', ']']).split(", ") {
+                    let g = self.rules.grades.iter().position(|g| g.0 == code)?;
+                    mask |= 1 << g;
+                }
+                let text = if self.rng.chance(0.5) {
+                    text.trim_matches(['[', ']']).replace(' ', "")
+                } else {
+                    text
+                };
+                (text, Val::GradeSet(mask))
+            }
+            PT::Rounding => {
+                let r = *self.rng.pick(&[Round::Floor, Round::Ceil, Round::Nearest]);
+                (r.name().to_string(), Val::Round(r))
+            }
+        };
+        Some((p.name, text, v))
     }
 
     /// A parameter line setting an existing parameter to a new literal.
