@@ -17,6 +17,8 @@
 //!   the same, entity by entity;
 //! - `repl`, `repl_example`: random and damaged lines through a
 //!   `repl::Session`, on a generated program or on rules/2021.rules;
+//! - `overlay`: an overlay (`extends`, `param`, `replace`, `remove`, new
+//!   clauses `before`/`after`) grades as the same rules in one file;
 //! - `cli`: `check`, `fmt --check`, `test`, `grade` (every format, `--set`,
 //!   `--skip-bad-rows`, `--out`), `diff` and `explain` in-process on
 //!   generated rules and data: no panic, the expected exit codes, JSON
@@ -833,6 +835,190 @@ fn repl_example() {
     });
 }
 
+// ───────────────────────────── overlays ─────────────────────────────
+
+/// An overlay (`extends`) with random changes, and the same changes made
+/// to the generator's model and written as one file: the two must check
+/// and grade alike.
+fn overlay_case(seed: u64, knobs: Knobs) -> Result<(), String> {
+    let (mut rng, rules) = generate(seed, knobs);
+    let mut flat = rules.clone();
+    let mut overlay = vec!["extends \"base.rules\"".to_string()];
+    if rng.chance(0.3) {
+        overlay.push("ruleset \"Overlay\" { source \"Công văn mới\" }".into());
+    }
+    let mut g = grules::more(&rules, &mut rng, knobs);
+    let mut set_params = std::collections::HashSet::new();
+    for _ in 0..g.rng.range(1, 5) {
+        match g.rng.below(7) {
+            0 => {
+                if let Some((name, text, _)) = g.param_set() {
+                    // Twice in one overlay is refused (see
+                    // `known_bug_param_set_twice_suggests_replace`).
+                    if !set_params.insert(name.clone()) {
+                        continue;
+                    }
+                    let i = flat
+                        .params
+                        .iter()
+                        .position(|p| p.name == name)
+                        .expect("param");
+                    let text = match flat.params[i].ty {
+                        grules::PT::V(grules::T::Text) => grules::quote(&text),
+                        grules::PT::GradeSet if !text.starts_with('[') => format!("[{text}]"),
+                        _ => text,
+                    };
+                    overlay.push(format!("param {name} = {text}"));
+                    flat.params[i].text = text;
+                }
+            }
+            1 | 2 | 3 => {
+                let b = g.rng.below(flat.blocks.len());
+                let o = flat.blocks[b]
+                    .clauses
+                    .iter()
+                    .position(|c| c.otherwise)
+                    .expect("an otherwise");
+                let deciding = g.rng.chance(0.7);
+                let (name, text) = g.clause_text(b, deciding, None);
+                // Where it goes: as merge places it, or before/after a clause
+                // (a deciding clause never after the `otherwise`).
+                let n = flat.blocks[b].clauses.len();
+                let (pos, placement) = match g.rng.below(3) {
+                    0 => (if deciding { o } else { n }, String::new()),
+                    1 => {
+                        let t = if deciding {
+                            g.rng.below(o + 1)
+                        } else {
+                            g.rng.below(n)
+                        };
+                        (t, format!(" before {}", flat.blocks[b].clauses[t].name))
+                    }
+                    _ if deciding && o == 0 => {
+                        (0, format!(" before {}", flat.blocks[b].clauses[0].name))
+                    }
+                    _ => {
+                        let t = if deciding {
+                            g.rng.below(o)
+                        } else {
+                            g.rng.below(n)
+                        };
+                        (t + 1, format!(" after {}", flat.blocks[b].clauses[t].name))
+                    }
+                };
+                overlay.push(format!(
+                    "grading {} {{\n  {text}{placement}\n}}",
+                    flat.blocks[b].name
+                ));
+                flat.blocks[b].clauses.insert(
+                    pos,
+                    grules::ClauseM {
+                        name,
+                        deciding,
+                        otherwise: false,
+                        text,
+                    },
+                );
+            }
+            4 => {
+                // Replace a clause in place, keeping its kind.
+                let b = g.rng.below(flat.blocks.len());
+                let cands: Vec<usize> = (0..flat.blocks[b].clauses.len())
+                    .filter(|&i| !flat.blocks[b].clauses[i].otherwise)
+                    .collect();
+                if cands.is_empty() {
+                    continue;
+                }
+                let c = *g.rng.pick(&cands);
+                let old = flat.blocks[b].clauses[c].clone();
+                let (_, text) = g.clause_text(b, old.deciding, Some(old.name.clone()));
+                overlay.push(format!(
+                    "grading {} {{\n  replace {text}\n}}",
+                    flat.blocks[b].name
+                ));
+                flat.blocks[b].clauses[c].text = text;
+            }
+            5 => {
+                let b = g.rng.below(flat.blocks.len());
+                let cands: Vec<usize> = (0..flat.blocks[b].clauses.len())
+                    .filter(|&i| !flat.blocks[b].clauses[i].otherwise)
+                    .collect();
+                if cands.is_empty() {
+                    continue;
+                }
+                let c = *g.rng.pick(&cands);
+                let name = flat.blocks[b].clauses.remove(c).name;
+                if g.rng.chance(0.5) {
+                    overlay.push(format!("remove {name}"));
+                } else {
+                    overlay.push(format!(
+                        "grading {} {{ remove {name} }}",
+                        flat.blocks[b].name
+                    ));
+                }
+            }
+            _ => {
+                if flat.quotas.is_empty() {
+                    continue;
+                }
+                let q = g.rng.below(flat.quotas.len());
+                let name = flat.quotas[q].name.clone();
+                if g.rng.chance(0.5) {
+                    overlay.push(format!("remove {name}"));
+                    flat.quotas.remove(q);
+                } else {
+                    let text = g.quota_text(&name);
+                    overlay.push(format!("replace {text}"));
+                    flat.quotas[q].text = text;
+                }
+            }
+        }
+    }
+    let tmp = Scratch::new("overlay");
+    let base_path = tmp.0.join("base.rules");
+    let overlay_path = tmp.0.join("overlay.rules");
+    let overlay_text = overlay.join("\n") + "\n";
+    std::fs::write(&base_path, rules.render()).map_err(|e| e.to_string())?;
+    std::fs::write(&overlay_path, &overlay_text).map_err(|e| e.to_string())?;
+    let flat_text = flat.render();
+    let context = || {
+        format!(
+            "--- base ---\n{}\n--- overlay ---\n{overlay_text}\n--- as one file ---\n{flat_text}",
+            rules.render()
+        )
+    };
+    let with_overlay = match check::check_file(&overlay_path) {
+        Ok(c) => c.program,
+        Err(r) => {
+            return Err(format!(
+                "OVERLAY: a valid overlay is rejected\n{}\n{}",
+                render_all(&r.problems)?,
+                context()
+            ))
+        }
+    };
+    let as_one = must_check(&tmp.0, &flat_text)?;
+    let data = gdata::generate(&rules, &mut rng, SMALL);
+    let dir = tmp.0.join("data");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    data.write(&dir, &Layout::random(&mut rng), &mut rng);
+    let a = grade_dir(&with_overlay, &dir)?;
+    let b = grade_dir(&as_one, &dir)?;
+    if a != b {
+        return Err(format!(
+            "OVERLAY: the overlay grades differently from the same rules in one file\n{}\n{}",
+            show_diff(&a, &b),
+            context()
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn overlay() {
+    drive("overlay", 120, overlay_case);
+}
+
 // ───────────────────────────── command line ─────────────────────────────
 
 /// Runs one command line in-process: (exit code, stdout, stderr).
@@ -1254,4 +1440,36 @@ grading o for organisation where count(graded members) > 0 { o_all: otherwise A 
             );
         }
     }
+}
+
+/// Found by `overlay`. An overlay that sets one parameter twice is
+/// refused, rightly, but the message blames the base file and says to
+/// "write `replace` before it", which the grammar does not allow for a
+/// parameter (`replace param x = …` is a syntax error). Expected: a
+/// duplicate in the overlay, pointing at its first `param x`.
+#[test]
+#[ignore = "known bug: a parameter set twice in an overlay gets a help that cannot be followed"]
+fn known_bug_param_set_twice_suggests_replace() {
+    let tmp = Scratch::new("known-param");
+    std::fs::write(
+        tmp.0.join("base.rules"),
+        r#"ruleset "t" { year 2021 review_date 2021-12-31 }
+grades { A "a" B "b" }
+enum K { k }
+schema member { id: text name: text organisation: organisation }
+schema organisation { id: text name: text parent: organisation? kind: K }
+param cap = 20%
+grading m for member { m_all: otherwise A }
+"#,
+    )
+    .expect("write");
+    let overlay = tmp.0.join("overlay.rules");
+    std::fs::write(
+        &overlay,
+        "extends \"base.rules\"\nparam cap = 30%\nparam cap = 40%\n",
+    )
+    .expect("write");
+    let r = check::check_file(&overlay).expect_err("set twice");
+    let text = render_all(&r.problems).unwrap_or_default();
+    assert!(!text.contains("write `replace`"), "{text}");
 }

@@ -1659,3 +1659,52 @@ impl Gen<'_> {
         Some((p.name.clone(), v))
     }
 }
+
+impl Gen<'_> {
+    /// A new clause for block `b`: a deciding `GRADE when …` clause or a
+    /// cap, named `name` (or a fresh name). Returns (name, text).
+    pub fn clause_text(
+        &mut self,
+        b: usize,
+        deciding: bool,
+        name: Option<String>,
+    ) -> (String, String) {
+        let kind = if self.rules.blocks[b].member {
+            Kind::Member
+        } else {
+            Kind::Org
+        };
+        let sc = self.own(kind);
+        let name = name.unwrap_or_else(|| self.fresh());
+        let g = self.rules.grades[self.rng.below(self.rules.grades.len())]
+            .0
+            .clone();
+        let cond = self.cond(&sc, 2);
+        let text = if deciding {
+            if self.rng.chance(0.2) {
+                format!("{name}: not graded \"lý do mới\" when {cond}")
+            } else {
+                format!("{name}: {g} when {cond}")
+            }
+        } else {
+            format!("{name}: at most {g} when {cond}")
+        };
+        (name, text)
+    }
+
+    /// A new quota named `name`.
+    pub fn quota_text(&mut self, name: &str) -> String {
+        let before = self.rules.quotas.len();
+        self.quotas();
+        let made: Vec<QuotaM> = self.rules.quotas.drain(before..).collect();
+        match made.first() {
+            Some(q) => q
+                .text
+                .replacen(&format!("quota {}:", q.name), &format!("quota {name}:"), 1),
+            None => format!(
+                "quota {name}: {} of member within all at most 10% of [{}] round floor check",
+                self.rules.grades[0].0, self.rules.grades[0].0
+            ),
+        }
+    }
+}
