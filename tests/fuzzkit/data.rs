@@ -108,6 +108,7 @@ pub fn generate(rules: &Rules, rng: &mut Rng, size: Size) -> Data {
             let kind = rng.below(kinds);
             record(
                 rules,
+                &org_ids,
                 &rules.org,
                 &org_cols,
                 rng,
@@ -131,6 +132,7 @@ pub fn generate(rules: &Rules, rng: &mut Rng, size: Size) -> Data {
             let link = Some(org_ids[o].clone());
             record(
                 rules,
+                &org_ids,
                 &rules.member,
                 &member_cols,
                 rng,
@@ -178,8 +180,10 @@ fn present_columns(fields: &[FieldM], rng: &mut Rng) -> Vec<Option<String>> {
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn record(
     rules: &Rules,
+    org_ids: &[String],
     fields: &[FieldM],
     cols: &[Option<String>],
     rng: &mut Rng,
@@ -196,6 +200,15 @@ fn record(
                 Some(l) => (Val::Org(l.clone()), l.clone()),
                 None => (Val::None, String::new()),
             },
+            _ if f.ty == T::Org => {
+                // Another reference: any organisation, or none.
+                if col.is_none() || rng.chance(0.3) || org_ids.is_empty() {
+                    (Val::None, String::new())
+                } else {
+                    let o = rng.pick(org_ids).clone();
+                    (Val::Org(o.clone()), o)
+                }
+            }
             "kind" if kind.is_some() => {
                 let k = kind.unwrap_or(0);
                 let cell = enum_cell(rules, rules.kind_enum, k, rng);

@@ -425,6 +425,19 @@ impl<'r> Gen<'r> {
                     columns,
                 });
             }
+            // Another reference to an organisation (for organisations only
+            // with XEPLOAI_FUZZ_KNOWN_BUGS: see `known_bug_second_org_field`).
+            if (member || self.knobs.known_bugs) && self.rng.chance(0.3) {
+                let name = self.fresh();
+                let columns = self.columns(&name);
+                fields.push(FieldM {
+                    name,
+                    ty: T::Org,
+                    optional: true,
+                    default: None,
+                    columns,
+                });
+            }
             // The built-in fields need not come first.
             if self.rng.chance(0.3) {
                 self.rng.shuffle(&mut fields);
@@ -897,10 +910,15 @@ impl<'r> Gen<'r> {
             ..self.own(kind)
         };
         match self.rng.below(5) {
-            0 => match kind {
-                Kind::Member => "organisation".into(),
-                Kind::Org => "parent".into(),
-            },
+            0 => {
+                let orgs: Vec<String> = self
+                    .fields(kind)
+                    .iter()
+                    .filter(|f| f.ty == T::Org)
+                    .map(|f| f.name.clone())
+                    .collect();
+                self.rng.pick(&orgs).clone()
+            }
             1 => match kind {
                 Kind::Member => "organisation.kind".into(),
                 Kind::Org => "kind".into(),
@@ -1030,10 +1048,20 @@ impl<'r> Gen<'r> {
             return None;
         }
         let f = self.rng.pick(&fields).clone();
-        let head = match sc.kind {
-            Kind::Member => "organisation",
-            Kind::Org => "parent",
-        };
+        let mut heads: Vec<String> = self
+            .fields(sc.kind)
+            .iter()
+            .filter(|f| f.ty == T::Org)
+            .map(|f| f.name.clone())
+            .collect();
+        heads.push(
+            match sc.kind {
+                Kind::Member => "organisation",
+                Kind::Org => "parent",
+            }
+            .to_string(),
+        );
+        let head = self.rng.pick(&heads).clone();
         Some(if self.rng.chance(0.3) {
             format!("{head}.parent.{f}")
         } else {
