@@ -17,6 +17,8 @@
 //!   the same, entity by entity;
 //! - `repl`, `repl_example`: random and damaged lines through a
 //!   `repl::Session`, on a generated program or on rules/2021.rules;
+//! - `rules_tests`: the tests written in rules files (`sample`, `test`,
+//!   children by grade) come out as the reference evaluates them;
 //! - `overlay`: an overlay (`extends`, `param`, `replace`, `remove`, new
 //!   clauses `before`/`after`) grades as the same rules in one file;
 //! - `cli`: `check`, `fmt --check`, `test`, `grade` (every format, `--set`,
@@ -105,7 +107,7 @@ fn generate(seed: u64, knobs: Knobs) -> (Rng, Rules) {
 
 #[test]
 fn check_valid() {
-    drive("check_valid", 600, |seed, knobs| {
+    drive("check_valid", 300, |seed, knobs| {
         let (_, rules) = generate(seed, knobs);
         let text = rules.render();
         if std::env::var_os("XEPLOAI_FUZZ_SHOW").is_some() {
@@ -134,7 +136,7 @@ fn check_valid() {
 
 #[test]
 fn check_mutated() {
-    drive("check_mutated", 1200, |seed, knobs| {
+    drive("check_mutated", 600, |seed, knobs| {
         let (mut rng, rules) = generate(seed, knobs);
         let text = match rng.below(10) {
             0 => mutate::noise(&mut rng),
@@ -175,7 +177,7 @@ fn check_mutated() {
 
 #[test]
 fn fmt_roundtrip() {
-    drive("fmt_roundtrip", 150, |seed, knobs| {
+    drive("fmt_roundtrip", 80, |seed, knobs| {
         let (mut rng, rules) = generate(seed, knobs);
         let text = rules.render();
         let tmp = Scratch::new("fmt");
@@ -236,7 +238,7 @@ fn show_diff(a: &Graded, b: &Graded) -> String {
 
 #[test]
 fn data_valid() {
-    drive("data_valid", 250, |seed, knobs| {
+    drive("data_valid", 150, |seed, knobs| {
         let (mut rng, rules) = generate(seed, knobs);
         let text = rules.render();
         let tmp = Scratch::new("data");
@@ -298,7 +300,7 @@ fn files_text(dir: &Path) -> String {
 
 #[test]
 fn data_mutated() {
-    drive("data_mutated", 900, |seed, knobs| {
+    drive("data_mutated", 400, |seed, knobs| {
         let (mut rng, rules) = generate(seed, knobs);
         let tmp = Scratch::new("datam");
         let program = must_check(&tmp.0, &rules.render())?;
@@ -627,7 +629,7 @@ fn differential_case(seed: u64, knobs: Knobs) -> Result<(), String> {
 
 #[test]
 fn differential() {
-    drive("differential", 700, differential_case);
+    drive("differential", 350, differential_case);
 }
 
 // ───────────────────────────── row order ─────────────────────────────
@@ -659,7 +661,18 @@ fn row_order() {
             })
         };
         let (sa, sb) = (load(&da)?, load(&db)?);
-        let (ga, gb) = (grade_loaded(&program, &sa), grade_loaded(&program, &sb));
+        let (mut ga, mut gb) = (grade_loaded(&program, &sa), grade_loaded(&program, &sb));
+        if !knobs.pending {
+            // Which entity an order error names depends on the row order
+            // until rows are put in id order at load (pending).
+            for g in [&mut ga, &mut gb] {
+                if let Err(e) = g {
+                    if let Some(cut) = e.find(", entity:") {
+                        e.truncate(cut);
+                    }
+                }
+            }
+        }
         if ga != gb {
             return Err(format!(
                 "ROW ORDER: the same rows in another order grade differently\n{}\n--- rules ---\n{text}\n--- data ---\n{}",
@@ -889,7 +902,10 @@ fn repl_example() {
 /// to the generator's model and written as one file: the two must check
 /// and grade alike.
 fn overlay_case(seed: u64, knobs: Knobs) -> Result<(), String> {
-    let (mut rng, rules) = generate(seed, knobs);
+    let (mut rng, mut rules) = generate(seed, knobs);
+    // A removed clause leaves a test naming it stale in the overlay, but
+    // unknown in one file: no tests here.
+    rules.tests.clear();
     let mut flat = rules.clone();
     let mut overlay = vec!["extends \"base.rules\"".to_string()];
     if rng.chance(0.3) {
@@ -920,7 +936,7 @@ fn overlay_case(seed: u64, knobs: Knobs) -> Result<(), String> {
                     flat.params[i].text = text;
                 }
             }
-            1 | 2 | 3 => {
+            1..=3 => {
                 let b = g.rng.below(flat.blocks.len());
                 let o = flat.blocks[b]
                     .clauses
@@ -1067,6 +1083,124 @@ fn overlay() {
     drive("overlay", 120, overlay_case);
 }
 
+// ───────────────────────────── tests in rules files ─────────────────────────────
+
+/// The world a rules test builds: the tested record, a blank organisation
+/// for a member, the children given by grade (as `eval::run_tests` does).
+fn test_world(
+    rules: &Rules,
+    t: &grules::TestM,
+) -> (fuzzkit::reference::World, Vec<Option<u8>>, Vec<Option<u8>>) {
+    use fuzzkit::reference::{Entity, World};
+    use fuzzkit::val::Val;
+    let entity = |fields: &[(String, Val)], id: &str, link: Option<&str>, member: bool| {
+        let mut map: std::collections::HashMap<String, Val> = fields.iter().cloned().collect();
+        for f in ["id", "name"] {
+            if map.get(f).is_none_or(|v| *v == Val::None) {
+                map.insert(f.into(), Val::Text(id.into()));
+            }
+        }
+        let link_field = if member { "organisation" } else { "parent" };
+        map.insert(
+            link_field.into(),
+            link.map(|l| Val::Org(l.into())).unwrap_or(Val::None),
+        );
+        Entity {
+            id: id.to_string(),
+            fields: map,
+        }
+    };
+    let blank = |member: bool| -> Vec<(String, Val)> {
+        rules
+            .fields(member)
+            .iter()
+            .map(|f| {
+                (
+                    f.name.clone(),
+                    f.default.as_ref().map(|d| d.1.clone()).unwrap_or(Val::None),
+                )
+            })
+            .collect()
+    };
+    let mut world = World {
+        orgs: Vec::new(),
+        members: Vec::new(),
+    };
+    let (mut gm, mut go) = (Vec::new(), Vec::new());
+    if t.member {
+        world
+            .orgs
+            .push(entity(&blank(false), "test-org", None, false));
+        go.push(None);
+        world
+            .members
+            .push(entity(&t.fields, "test", Some("test-org"), true));
+        gm.push(None);
+    } else {
+        world.orgs.push(entity(&t.fields, "test", None, false));
+        go.push(None);
+        for c in &t.children {
+            let fields = c.fields.clone().unwrap_or_else(|| blank(!c.suborg));
+            for _ in 0..c.count {
+                let g = c.grade.map(|g| g as u8);
+                if c.suborg {
+                    let id = format!("sub-{}", world.orgs.len());
+                    world.orgs.push(entity(&fields, &id, Some("test"), false));
+                    go.push(g);
+                } else {
+                    let id = format!("member-{}", world.members.len() + 1);
+                    world.members.push(entity(&fields, &id, Some("test"), true));
+                    gm.push(g);
+                }
+            }
+        }
+    }
+    (world, gm, go)
+}
+
+#[test]
+fn rules_tests() {
+    drive("rules_tests", 200, |seed, knobs| {
+        let (_, rules) = generate(seed, knobs);
+        let text = rules.render();
+        let tmp = Scratch::new("rtests");
+        let program = must_check(&tmp.0, &text)?;
+        let outcomes = xeploai::eval::run_tests(&program, &program.default_params());
+        let mut sources = SourceMap::default();
+        let id = sources.add(
+            Path::new("fuzz.rules"),
+            "fuzz.rules".into(),
+            xeploai::source::nfc(&text),
+        );
+        let ast = xeploai::syntax::parse(&sources, id).map_err(|e| format!("PARSE: {e:?}"))?;
+        for t in &rules.tests {
+            let Some(o) = outcomes.iter().find(|o| o.name == t.name) else {
+                return Err(format!(
+                    "TESTS: test {} was not run\n--- rules ---\n{text}",
+                    t.name
+                ));
+            };
+            let (world, gm, go) = test_world(&rules, t);
+            let index = 0;
+            let expected = Reference::new(&ast, &world, knobs).test_result(t.member, index, gm, go);
+            let expected = match expected {
+                Ok(e) => e,
+                Err(stop) => format!("{stop:?}"),
+            };
+            if std::env::var_os("XEPLOAI_FUZZ_SHOW").is_some() {
+                println!("{}: engine {:?}, reference {expected:?}", t.name, o.actual);
+            }
+            if expected != o.actual {
+                return Err(format!(
+                    "TESTS: a rules test comes out otherwise than the reference says\ntest {}: engine {:?}, reference {expected:?}\n--- rules ---\n{text}",
+                    t.name, o.actual
+                ));
+            }
+        }
+        Ok(())
+    });
+}
+
 // ───────────────────────────── command line ─────────────────────────────
 
 /// Runs one command line in-process: (exit code, stdout, stderr).
@@ -1098,13 +1232,14 @@ fn run_cli(args: &[String]) -> Result<(i32, String, String), String> {
 
 #[test]
 fn cli() {
-    drive("cli", 40, |seed, knobs| {
+    drive("cli", 25, |seed, knobs| {
         let (mut rng, rules) = generate(seed, knobs);
         let tmp = Scratch::new("cli");
         let r1 = tmp.0.join("a.rules");
         std::fs::write(&r1, rules.render()).map_err(|e| e.to_string())?;
         // A second rule set: the first with parts dropped.
         let mut other = rules.clone();
+        other.tests.clear();
         for _ in 0..rng.range(0, 3) {
             let parts = other.droppable();
             if parts.is_empty() {
@@ -1140,6 +1275,7 @@ fn cli() {
             .map(|r| r.id.clone())
             .collect();
         let mut commands: Vec<Vec<String>> = vec![
+            vec!["check".into(), p(&r1)],
             vec!["check".into(), p(&r1), p(&r2)],
             vec!["fmt".into(), "--check".into(), p(&r1)],
             vec!["test".into(), p(&r1)],
@@ -1220,7 +1356,7 @@ fn cli() {
                     "CLI: a usage error on a well-formed command\n{cmdline}\n{err}"
                 ));
             }
-            if c[0] == "check" && code != 0 {
+            if c[0] == "check" && code != 0 && c.len() == 2 {
                 return Err(format!(
                     "CLI: check fails on generated rules\n{cmdline}\n{err}"
                 ));

@@ -640,6 +640,34 @@ impl<'a> Reference<'a> {
             .unwrap_or(0)
     }
 
+    /// A rules test: the grade of one entity, its children's grades given.
+    /// As the engine describes it: `GRADE by CLAUSE`, `not graded by …`,
+    /// or out of scope.
+    pub fn test_result(
+        mut self,
+        member: bool,
+        index: usize,
+        gm: Vec<Option<u8>>,
+        go: Vec<Option<u8>>,
+    ) -> Result<String, Stop> {
+        self.gm = gm;
+        self.go = go;
+        let (kind, at) = if member {
+            (SubjectKind::Member, At::Member(index))
+        } else {
+            (SubjectKind::Organisation, At::Org(index))
+        };
+        let Some(b) = self.block_for(kind, at)? else {
+            return Ok("out of scope (no grading block applies)".into());
+        };
+        let d = self.decide(b, at)?;
+        let what = d.grade.clone().unwrap_or_else(|| "not graded".into());
+        Ok(match d.clause {
+            Some(c) => format!("{what} by {c}"),
+            None => what,
+        })
+    }
+
     /// Grades everything.
     pub fn run(mut self) -> Result<Outcome, Stop> {
         let nm = self.world.members.len();

@@ -113,6 +113,8 @@ pub struct Rules {
     pub blocks: Vec<BlockM>,
     pub quotas: Vec<QuotaM>,
     pub report: Option<String>,
+    pub samples: Vec<SampleM>,
+    pub tests: Vec<TestM>,
     /// Seeds the layout (indentation, comments, line breaks).
     pub style: u64,
 }
@@ -278,6 +280,8 @@ impl<'r> Gen<'r> {
                 blocks: Vec::new(),
                 quotas: Vec::new(),
                 report: None,
+                samples: Vec::new(),
+                tests: Vec::new(),
                 style: 0,
             },
         }
@@ -318,6 +322,7 @@ impl<'r> Gen<'r> {
         self.blocks();
         self.quotas();
         self.report();
+        self.examples();
         self.rules
     }
 
@@ -1515,6 +1520,14 @@ impl Rules {
             out.push_str(r);
             out.push('\n');
         }
+        for s in &self.samples {
+            out.push_str(&s.text);
+            out.push('\n');
+        }
+        for t in &self.tests {
+            out.push_str(&t.text);
+            out.push('\n');
+        }
         comment(&mut out, &mut rng);
         out
     }
@@ -1539,6 +1552,9 @@ impl Rules {
         if self.report.is_some() {
             v.push(Part::Report);
         }
+        if !self.tests.is_empty() {
+            v.push(Part::Tests);
+        }
         v.reverse();
         v
     }
@@ -1556,9 +1572,40 @@ impl Rules {
                 r.blocks[b].clauses.remove(c);
             }
             Part::Report => r.report = None,
+            Part::Tests => r.tests.clear(),
         }
         r
     }
+}
+
+/// A sample record: its fields after `like`.
+#[derive(Debug, Clone)]
+pub struct SampleM {
+    pub name: String,
+    pub member: bool,
+    pub fields: Vec<(String, Val)>,
+    pub text: String,
+}
+
+/// Children of a tested organisation that share a grade.
+#[derive(Debug, Clone)]
+pub struct ChildM {
+    pub suborg: bool,
+    /// `None` = not graded.
+    pub grade: Option<usize>,
+    pub count: u32,
+    /// A sample's fields, or `None` for the defaults.
+    pub fields: Option<Vec<(String, Val)>>,
+}
+
+/// A test written in the rules: one record and its children.
+#[derive(Debug, Clone)]
+pub struct TestM {
+    pub name: String,
+    pub member: bool,
+    pub fields: Vec<(String, Val)>,
+    pub children: Vec<ChildM>,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -1567,6 +1614,7 @@ pub enum Part {
     Block(usize),
     Clause(usize, usize),
     Report,
+    Tests,
 }
 
 /// A valid program from a seed.
@@ -1733,6 +1781,190 @@ impl Gen<'_> {
                 "quota {name}: {} of member within all at most 10% of [{}] round floor check",
                 self.rules.grades[0].0, self.rules.grades[0].0
             ),
+        }
+    }
+}
+
+impl Gen<'_> {
+    /// Fields a record may give: not the id, name or references.
+    fn record_fields(&mut self, member: bool) -> Vec<(String, String, Val)> {
+        let fields: Vec<FieldM> = self
+            .fields(if member { Kind::Member } else { Kind::Org })
+            .iter()
+            .filter(|f| f.ty != T::Org && f.name != "id" && f.name != "name")
+            .cloned()
+            .collect();
+        let mut out = Vec::new();
+        for f in fields {
+            // Blocks are chosen by kind: most records say theirs.
+            let p = if f.name == "kind" { 0.85 } else { 0.5 };
+            if self.rng.chance(p) {
+                let (text, v) = self.literal(f.ty);
+                out.push((f.name.clone(), text, v));
+            }
+        }
+        out
+    }
+
+    fn defaults(&self, member: bool) -> Vec<(String, Val)> {
+        self.fields(if member { Kind::Member } else { Kind::Org })
+            .iter()
+            .map(|f| {
+                (
+                    f.name.clone(),
+                    f.default.as_ref().map(|d| d.1.clone()).unwrap_or(Val::None),
+                )
+            })
+            .collect()
+    }
+
+    /// `fields` with `own` written over them.
+    fn merged(mut fields: Vec<(String, Val)>, own: &[(String, String, Val)]) -> Vec<(String, Val)> {
+        for (n, _, v) in own {
+            if let Some(f) = fields.iter_mut().find(|f| &f.0 == n) {
+                f.1 = v.clone();
+            }
+        }
+        fields
+    }
+
+    fn record_text(kind: &str, like: Option<&str>, own: &[(String, String, Val)]) -> String {
+        let body: Vec<String> = own.iter().map(|(n, t, _)| format!("{n}: {t}")).collect();
+        match like {
+            Some(l) => format!("{kind} like {l} {{ {} }}", body.join(", ")),
+            None => format!("{kind} {{ {} }}", body.join(", ")),
+        }
+    }
+
+    /// Samples and tests.
+    fn examples(&mut self) {
+        for _ in 0..self.rng.below(4) {
+            let member = self.rng.chance(0.5);
+            let name = self.fresh();
+            let like: Option<SampleM> = {
+                let same: Vec<SampleM> = self
+                    .rules
+                    .samples
+                    .iter()
+                    .filter(|s| s.member == member)
+                    .cloned()
+                    .collect();
+                (!same.is_empty() && self.rng.chance(0.4)).then(|| self.rng.pick(&same).clone())
+            };
+            let own = self.record_fields(member);
+            let base = like
+                .as_ref()
+                .map(|s| s.fields.clone())
+                .unwrap_or_else(|| self.defaults(member));
+            let kind = if member { "member" } else { "organisation" };
+            let text = format!(
+                "sample {name}: {}",
+                Self::record_text(kind, like.as_ref().map(|s| s.name.as_str()), &own)
+            );
+            self.rules.samples.push(SampleM {
+                name,
+                member,
+                fields: Self::merged(base, &own),
+                text,
+            });
+        }
+        for _ in 0..self.rng.below(5) {
+            let member = self.rng.chance(0.4);
+            let name = self.fresh();
+            let like: Option<SampleM> = {
+                let same: Vec<SampleM> = self
+                    .rules
+                    .samples
+                    .iter()
+                    .filter(|s| s.member == member)
+                    .cloned()
+                    .collect();
+                (!same.is_empty() && self.rng.chance(0.5)).then(|| self.rng.pick(&same).clone())
+            };
+            let own = self.record_fields(member);
+            let base = like
+                .as_ref()
+                .map(|s| s.fields.clone())
+                .unwrap_or_else(|| self.defaults(member));
+            let kind = if member { "member" } else { "organisation" };
+            let record = Self::record_text(kind, like.as_ref().map(|s| s.name.as_str()), &own);
+            let mut children = Vec::new();
+            let mut children_text = String::new();
+            if !member {
+                for (coll, suborg) in [("members", false), ("suborgs", true)] {
+                    if self.rng.chance(0.4) {
+                        continue;
+                    }
+                    let mut counts = Vec::new();
+                    for _ in 0..self.rng.range(1, 3) {
+                        let grade = (!self.rng.chance(0.2))
+                            .then(|| self.rng.below(self.rules.grades.len()));
+                        let count = self.rng.range(0, 6) as u32;
+                        let sample: Option<SampleM> = {
+                            let same: Vec<SampleM> = self
+                                .rules
+                                .samples
+                                .iter()
+                                .filter(|s| s.member != suborg)
+                                .cloned()
+                                .collect();
+                            (!same.is_empty() && self.rng.chance(0.4))
+                                .then(|| self.rng.pick(&same).clone())
+                        };
+                        let g = match grade {
+                            Some(g) => self.rules.grades[g].0.clone(),
+                            None => "not graded".into(),
+                        };
+                        let like = sample
+                            .as_ref()
+                            .map(|s| format!(" like {}", s.name))
+                            .unwrap_or_default();
+                        counts.push(format!("{g}: {count}{like}"));
+                        children.push(ChildM {
+                            suborg,
+                            grade,
+                            count,
+                            fields: sample.map(|s| s.fields),
+                        });
+                    }
+                    children_text.push_str(&format!(" {coll} {{ {} }}", counts.join(", ")));
+                }
+            }
+            let expect = if self.rng.chance(0.2) {
+                "not graded".to_string()
+            } else {
+                self.rules.grades[self.rng.below(self.rules.grades.len())]
+                    .0
+                    .clone()
+            };
+            let by = {
+                let clauses: Vec<String> = self
+                    .rules
+                    .blocks
+                    .iter()
+                    .filter(|b| b.member == member)
+                    .flat_map(|b| {
+                        b.clauses
+                            .iter()
+                            .filter(|c| c.deciding)
+                            .map(|c| c.name.clone())
+                    })
+                    .collect();
+                if !clauses.is_empty() && self.rng.chance(0.5) {
+                    format!(" by {}", self.rng.pick(&clauses))
+                } else {
+                    String::new()
+                }
+            };
+            let text =
+                format!("test {name} \"mô tả\" {{ {record}{children_text} expect {expect}{by} }}");
+            self.rules.tests.push(TestM {
+                name,
+                member,
+                fields: Self::merged(base, &own),
+                children,
+                text,
+            });
         }
     }
 }
