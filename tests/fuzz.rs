@@ -108,7 +108,31 @@ fn generate(seed: u64, knobs: Knobs) -> (Rng, Rules) {
 #[test]
 fn check_valid() {
     drive("check_valid", 300, |seed, knobs| {
-        let (_, rules) = generate(seed, knobs);
+        let (mut rng, mut rules) = generate(seed, knobs);
+        if knobs.pending && rng.chance(0.2) {
+            // A deciding clause after `otherwise`: a check error.
+            let b = rng.below(rules.blocks.len());
+            let mut g = grules::more(&rules, &mut rng, knobs);
+            let (name, text) = g.clause_text(b, true, None);
+            let at = g.rng.range(
+                rules.blocks[b]
+                    .clauses
+                    .iter()
+                    .position(|c| c.otherwise)
+                    .unwrap_or(0) as i64
+                    + 1,
+                rules.blocks[b].clauses.len() as i64,
+            ) as usize;
+            rules.blocks[b].clauses.insert(
+                at,
+                grules::ClauseM {
+                    name,
+                    deciding: true,
+                    otherwise: false,
+                    text,
+                },
+            );
+        }
         let text = rules.render();
         if std::env::var_os("XEPLOAI_FUZZ_SHOW").is_some() {
             println!("{text}");
@@ -223,6 +247,10 @@ fn grade_dir(program: &Program, dir: &Path) -> Result<Graded, String> {
 fn grade_loaded(program: &Program, data: &Dataset) -> Graded {
     match xeploai::eval::grade(program, data, &program.default_params()) {
         Ok(o) => Ok(engine::outcome(program, data, &o)),
+        Err(xeploai::eval::EvalError::Arithmetic(a)) => Err(format!(
+            "Arithmetic: {} in `{}` for {}",
+            a.what, a.expr, a.entity
+        )),
         Err(e) => Err(format!("{e:?}")),
     }
 }
@@ -468,7 +496,8 @@ fn compare(
         // Pending: division by zero and overflow stop grading, naming the
         // entity (the engine's new error is not known here by name).
         (Err(e), Err(Stop::Arithmetic { entity }))
-            if engine::stop(&e).is_none() && e.to_string().contains(&entity) =>
+            if matches!(e, xeploai::eval::EvalError::Arithmetic(_))
+                && e.to_string().contains(&entity) =>
         {
             None
         }
@@ -1185,6 +1214,8 @@ fn rules_tests() {
             let expected = Reference::new(&ast, &world, knobs).test_result(t.member, index, gm, go);
             let expected = match expected {
                 Ok(e) => e,
+                // The engine's message names the entity as the reference does.
+                Err(Stop::Arithmetic { entity }) if o.actual.contains(&entity) => o.actual.clone(),
                 Err(stop) => format!("{stop:?}"),
             };
             if std::env::var_os("XEPLOAI_FUZZ_SHOW").is_some() {
@@ -1438,13 +1469,13 @@ quota q: A of member within parent
     assert_eq!((c2.cap, c2.breach), (3, false), "{c2:?}");
 }
 
-/// Found by `data_valid`/`row_order`. An empty JSON array of members (an
-/// organisation tree without members yet) is rejected: the header is taken
-/// from the keys of the objects, so an empty array has no columns and every
-/// required field is reported as "no column for field …". The same dataset
-/// as CSV (a header and no rows) loads.
+/// Found by `data_valid`/`row_order`. A members file without rows is
+/// refused (since 3aab0e0): as CSV with "the file has no rows after the
+/// header", but as JSON (`[]`) with "no column for field `id`" and one
+/// such line per required field, because the JSON header is taken from
+/// the keys of the objects. Expected: the same problem for both forms.
 #[test]
-#[ignore = "known bug: an empty JSON array is read as a file without columns"]
+#[ignore = "known bug: an empty JSON array is reported as a file without columns"]
 fn known_bug_empty_json_array() {
     let rules = r#"ruleset "t" { year 2021 review_date 2021-12-31 }
 grades { A "a" B "b" }
@@ -1453,24 +1484,20 @@ schema member { id: text name: text organisation: organisation }
 schema organisation { id: text name: text parent: organisation? kind: K }
 grading m for member { m_all: otherwise A }
 "#;
-    let csv = program_and_data(
-        rules,
-        &[
-            ("organisations.csv", "id,name,parent,kind\nR,r,,k\n"),
-            ("members.csv", "id,name,organisation\n"),
-        ],
-    );
-    assert_eq!(csv.1.members.len(), 0);
     let tmp = Scratch::new("known-json");
+    let program = check_text(&tmp.0, rules).expect("checks").program;
     std::fs::write(
-        tmp.0.join("organisations.json"),
-        r#"[{"id": "R", "name": "r", "kind": "k"}]"#,
+        tmp.0.join("organisations.csv"),
+        "id,name,parent,kind\nR,r,,k\n",
     )
     .expect("write");
+    std::fs::write(tmp.0.join("members.csv"), "id,name,organisation\n").expect("write");
+    let csv = load_dir(&program, &tmp.0).expect_err("no rows").to_string();
+    std::fs::remove_file(tmp.0.join("members.csv")).expect("rm");
     std::fs::write(tmp.0.join("members.json"), "[]").expect("write");
-    if let Err(e) = load_dir(&csv.0, &tmp.0) {
-        panic!("an empty members.json is rejected:\n{e}");
-    }
+    let json = load_dir(&program, &tmp.0).expect_err("no rows").to_string();
+    assert!(csv.contains("no rows"), "{csv}");
+    assert!(json.contains("no rows"), "CSV: {csv}\nJSON: {json}");
 }
 
 /// Found while reading `value.rs` for the reference (the reference's

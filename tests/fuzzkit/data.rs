@@ -65,8 +65,8 @@ pub struct Size {
 pub fn generate(rules: &Rules, rng: &mut Rng, size: Size) -> Data {
     let n_orgs = rng.range(1, size.max_orgs as i64) as usize;
     let n_members = rng.range(0, size.max_members as i64) as usize;
-    // An empty JSON array has no keys, so no columns: a known defect
-    // (see `known_bug_empty_json_array`).
+    // A members file without rows is refused (and as JSON, reported
+    // oddly: see `known_bug_empty_json_array`).
     let n_members = if n_members == 0 && !size.empty_ok {
         1
     } else {
@@ -143,7 +143,7 @@ pub fn generate(rules: &Rules, rng: &mut Rng, size: Size) -> Data {
         })
         .collect();
     let extra = if rng.chance(0.2) {
-        vec![format!("Cột thêm {}", rng.below(100))]
+        vec![format!("Thông tin bổ sung khác {}", rng.below(100))]
     } else {
         Vec::new()
     };

@@ -85,6 +85,9 @@ pub fn stop(e: &EvalError) -> Option<Stop> {
         EvalError::QuotaAfterParent { quota, .. } => Some(Stop::QuotaOrder {
             quota: quota.clone(),
         }),
+        EvalError::NoCap { quota, .. } => Some(Stop::NoCap {
+            quota: quota.clone(),
+        }),
         _ => None,
     }
 }

@@ -81,8 +81,10 @@ pub struct Outcome {
 pub enum Stop {
     /// An enforced quota lowered an organisation after its parent was graded.
     QuotaOrder { quota: String },
-    /// Division by zero or overflow (pending semantics).
+    /// Division by zero or overflow, in the evaluation of this entity.
     Arithmetic { entity: String },
+    /// A quota's cap that cannot be computed for a group.
+    NoCap { quota: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +116,11 @@ pub struct Reference<'a> {
     go: Vec<Option<u8>>,
     /// The entity being graded, for error messages.
     current: String,
+    /// An arithmetic fault since the last check: evaluation goes on with
+    /// `none`, and the entity's evaluation stops grading once it is done.
+    fault: bool,
+    /// `ancestor where` per organisation, within one quota application.
+    ancestor_memo: HashMap<usize, bool>,
 }
 
 type R<T> = Result<T, Stop>;
@@ -136,6 +143,8 @@ impl<'a> Reference<'a> {
             gm: vec![None; world.members.len()],
             go: vec![None; world.orgs.len()],
             current: String::new(),
+            fault: false,
+            ancestor_memo: HashMap::new(),
         };
         let mut param_exprs = Vec::new();
         for d in &file.decls {
@@ -249,14 +258,26 @@ impl<'a> Reference<'a> {
         Ok(self.eval(e, at)? == Val::Bool(true))
     }
 
-    fn arith_fail(&self) -> R<Val> {
+    fn arith_fail(&mut self) -> R<Val> {
         if self.knobs.pending {
-            Err(Stop::Arithmetic {
-                entity: self.current.clone(),
-            })
-        } else {
-            Ok(Val::None)
+            self.fault = true;
         }
+        Ok(Val::None)
+    }
+
+    /// After one entity's evaluation: a fault in it stops grading, naming
+    /// it as the engine does ("member ID (", "the whole dataset").
+    fn check(&mut self, at: At) -> R<()> {
+        if !std::mem::take(&mut self.fault) {
+            return Ok(());
+        }
+        Err(Stop::Arithmetic {
+            entity: match at {
+                At::Member(i) => format!("member {} (", self.world.members[i].id),
+                At::Org(i) => format!("organisation {} (", self.world.orgs[i].id),
+                _ => "the whole dataset".into(),
+            },
+        })
     }
 
     /// A bare name, in the order the checker resolves names.
@@ -516,9 +537,7 @@ impl<'a> Reference<'a> {
                     if let Val::Num(q) = self.eval(arg.expect("sum value"), e)? {
                         match s.add(q) {
                             Some(t) => s = t,
-                            None if self.knobs.pending => return self.arith_fail(),
-                            // The engine leaves out a term that would overflow.
-                            None => {}
+                            None => return self.arith_fail(),
                         }
                     }
                 }
@@ -657,10 +676,26 @@ impl<'a> Reference<'a> {
         } else {
             (SubjectKind::Organisation, At::Org(index))
         };
-        let Some(b) = self.block_for(kind, at)? else {
+        // The engine settles the block of every entity of the kind.
+        let n = if member {
+            self.world.members.len()
+        } else {
+            self.world.orgs.len()
+        };
+        let mut block = None;
+        for i in 0..n {
+            let a = self.at(kind, i);
+            let b = self.block_for(kind, a)?;
+            self.check(a)?;
+            if i == index {
+                block = b;
+            }
+        }
+        let Some(b) = block else {
             return Ok("out of scope (no grading block applies)".into());
         };
         let d = self.decide(b, at)?;
+        self.check(at)?;
         let what = d.grade.clone().unwrap_or_else(|| "not graded".into());
         Ok(match d.clause {
             Some(c) => format!("{what} by {c}"),
@@ -675,21 +710,24 @@ impl<'a> Reference<'a> {
         let mut mdec: Vec<Option<Dec>> = vec![None; nm];
         let mut odec: Vec<Option<Dec>> = vec![None; no];
         let mut findings = Vec::new();
+        // Rows are taken in order of id.
+        let morder = self.by_id(true, |_| true);
+        let oorder = self.by_id(false, |_| true);
         // Blocks, before any grade exists.
-        let mut mblock = Vec::new();
-        for m in 0..nm {
-            self.current = self.world.members[m].id.clone();
-            mblock.push(self.block_for(SubjectKind::Member, At::Member(m))?);
+        let mut mblock = vec![None; nm];
+        for &m in &morder {
+            mblock[m] = self.block_for(SubjectKind::Member, At::Member(m))?;
+            self.check(At::Member(m))?;
         }
-        let mut oblock = Vec::new();
-        for o in 0..no {
-            self.current = self.world.orgs[o].id.clone();
-            oblock.push(self.block_for(SubjectKind::Organisation, At::Org(o))?);
+        let mut oblock = vec![None; no];
+        for &o in &oorder {
+            oblock[o] = self.block_for(SubjectKind::Organisation, At::Org(o))?;
+            self.check(At::Org(o))?;
         }
-        for m in 0..nm {
+        for &m in &morder {
             if let Some(b) = mblock[m] {
-                self.current = self.world.members[m].id.clone();
                 let d = self.decide(b, At::Member(m))?;
+                self.check(At::Member(m))?;
                 self.gm[m] = d.grade.as_ref().map(|g| self.code(g));
                 mdec[m] = Some(d);
             }
@@ -711,13 +749,13 @@ impl<'a> Reference<'a> {
         }
         let top = heights.iter().copied().max().unwrap_or(0);
         for h in 0..=top {
-            for o in 0..no {
+            for &o in &oorder {
                 if heights[o] != h {
                     continue;
                 }
                 if let Some(b) = oblock[o] {
-                    self.current = self.world.orgs[o].id.clone();
                     let d = self.decide(b, At::Org(o))?;
+                    self.check(At::Org(o))?;
                     self.go[o] = d.grade.as_ref().map(|g| self.code(g));
                     odec[o] = Some(d);
                 }
@@ -748,13 +786,15 @@ impl<'a> Reference<'a> {
             SubjectKind::Member => self.world.members.len(),
             SubjectKind::Organisation => self.world.orgs.len(),
         };
+        let _ = n;
         let mut out = Vec::new();
-        for i in 0..n {
+        for i in self.by_id(q.subject.kind == SubjectKind::Member, |_| true) {
             let at = self.at(q.subject.kind, i);
             let ok = match &q.subject.filter {
                 Some(f) => self.truthy(f, at)?,
                 None => true,
             };
+            self.check(at)?;
             if ok {
                 out.push(i);
             }
@@ -797,7 +837,17 @@ impl<'a> Reference<'a> {
                     match o {
                         None => break ("outside".into(), None),
                         Some(x) => {
-                            if self.truthy(f, At::Org(x))? {
+                            // Each organisation's test is read once per
+                            // quota application (a fault with it).
+                            let hit = match self.ancestor_memo.get(&x) {
+                                Some(h) => *h,
+                                None => {
+                                    let h = self.truthy(f, At::Org(x))?;
+                                    self.ancestor_memo.insert(x, h);
+                                    h
+                                }
+                            };
+                            if hit {
                                 break (format!("org {}", self.world.orgs[x].id), Some(x));
                             }
                             o = self.parent(x);
@@ -848,16 +898,18 @@ impl<'a> Reference<'a> {
         let kind = q.subject.kind;
         let qgrade = self.code(&q.grade.node);
         let mut groups: BTreeMap<String, (Option<usize>, Vec<usize>)> = BTreeMap::new();
+        self.ancestor_memo.clear();
         for &i in subjects {
-            self.current = self.id(kind, i).to_string();
             let (key, org) = self.group(qi, i)?;
+            // A fault names the group's organisation, else the subject.
+            self.check(org.map(At::Org).unwrap_or(self.at(kind, i)))?;
             groups.entry(key).or_insert((org, Vec::new())).1.push(i);
         }
         for (key, (org, members)) in groups {
-            self.current = key.clone();
             let ratio = self.eval_at_org(&q.ratio, org)?;
             let base = self.eval_at_org(&q.base, org)?;
             let rounding = self.eval_at_org(&q.rounding, org)?;
+            self.check(org.map(At::Org).unwrap_or(At::Whole))?;
             let base = match base {
                 Val::Grade(g) => Val::GradeSet(1 << g),
                 b => b,
@@ -865,7 +917,10 @@ impl<'a> Reference<'a> {
             let (Val::Num(ratio), Val::GradeSet(base), Val::Round(rounding)) =
                 (ratio, base, rounding)
             else {
-                continue;
+                // A cap that cannot be computed stops grading.
+                return Err(Stop::NoCap {
+                    quota: q.name.node.clone(),
+                });
             };
             let grade_of = |s: &Self, i: usize| match kind {
                 SubjectKind::Member => s.gm[i],
@@ -888,12 +943,15 @@ impl<'a> Reference<'a> {
             if let (QuotaMode::Enforce(keys), true) = (&q.mode, breach) {
                 // Best first by the keys (none last either way), then by id.
                 let mut rows: Vec<(Vec<Val>, String, usize)> = Vec::new();
+                let mut holders = holders.clone();
+                holders.sort_by(|&a, &b| self.id(kind, a).cmp(self.id(kind, b)));
                 for &i in &holders {
                     let at = self.at(kind, i);
                     let mut vals = Vec::new();
                     for k in keys {
                         vals.push(self.eval(&k.key, at)?);
                     }
+                    self.check(at)?;
                     rows.push((vals, self.id(kind, i).to_string(), i));
                 }
                 rows.sort_by(|a, b| {

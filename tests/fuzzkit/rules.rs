@@ -496,7 +496,7 @@ impl<'r> Gen<'r> {
             }
             T::Percent => {
                 let p = self.rng.range(0, 100);
-                if self.rng.chance(0.2) {
+                if p < 100 && self.rng.chance(0.2) {
                     let f = self.rng.range(0, 9);
                     (
                         format!("{p}.{f}%"),
@@ -702,18 +702,6 @@ impl<'r> Gen<'r> {
             otherwise: true,
             text: format!("{name_o}: otherwise {}{label}", self.rules.grades[g].0),
         });
-        if self.knobs.pending && self.rng.chance(0.05) {
-            // A deciding clause after `otherwise`: a check error once the
-            // lead's change lands; `valid` programs never have one.
-            let name = self.fresh();
-            let cond = self.cond(&sc, 2);
-            clauses.push(ClauseM {
-                name: name.clone(),
-                deciding: true,
-                otherwise: false,
-                text: format!("{name}: {} when {cond}", self.rules.grades[0].0),
-            });
-        }
         for _ in 0..self.rng.below(3) {
             let name = self.fresh();
             let g = self.rng.below(grades);
@@ -1196,7 +1184,15 @@ impl<'r> Gen<'r> {
         let a = self.expr(ta, sc, d);
         let a = self.wrap(a, prec);
         let b = self.expr(tb, sc, d);
-        let b = self.wrap(b, prec + 1);
+        let mut b = self.wrap(b, prec + 1);
+        if op == "/"
+            && b.trim_end_matches('%')
+                .parse::<f64>()
+                .is_ok_and(|x| x == 0.0)
+        {
+            // A literal `/ 0` is a check error.
+            b = "1".into();
+        }
         E(format!("{a} {op} {b}"), prec)
     }
 
