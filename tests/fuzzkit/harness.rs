@@ -126,10 +126,11 @@ where
     let replay = |seed: u64| -> String {
         format!(
             "XEPLOAI_FUZZ_SEED={seed}{} cargo test --test fuzz {target} -- --nocapture",
-            if knobs.pending {
-                " XEPLOAI_FUZZ_PENDING=1"
-            } else {
-                ""
+            match (knobs.pending, knobs.known_bugs) {
+                (true, true) => "",
+                (false, true) => " XEPLOAI_FUZZ_PENDING=0",
+                (true, false) => " XEPLOAI_FUZZ_KNOWN_BUGS=0",
+                (false, false) => " XEPLOAI_FUZZ_PENDING=0 XEPLOAI_FUZZ_KNOWN_BUGS=0",
             }
         )
     };

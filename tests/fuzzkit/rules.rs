@@ -424,10 +424,14 @@ impl<'r> Gen<'r> {
                 let ty = self.any_value_type();
                 let name = self.fresh();
                 let optional = self.rng.chance(0.35);
-                // `in LOW..` swallows the next word of a field declaration
-                // (see `known_bug_open_range_swallows_next_word`).
-                let range = self.maybe_range(ty, self.knobs.known_bugs);
-                let default = if self.rng.chance(0.3) {
+                let columns = self.columns(&name);
+                let has_default = self.rng.chance(0.3);
+                // `in LOW..` swallows the next field or `let` when nothing
+                // (a default, `column`) stops it: see
+                // `known_bug_open_range_swallows_next_word`.
+                let open_ok = self.knobs.still_open || has_default || !columns.is_empty();
+                let range = self.maybe_range(ty, open_ok);
+                let default = if has_default {
                     if self.rng.chance(0.1) {
                         Some(("none".to_string(), Val::None))
                     } else {
@@ -436,7 +440,6 @@ impl<'r> Gen<'r> {
                 } else {
                     None
                 };
-                let columns = self.columns(&name);
                 fields.push(FieldM {
                     name,
                     ty,
