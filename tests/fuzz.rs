@@ -247,10 +247,13 @@ fn grade_dir(program: &Program, dir: &Path) -> Result<Graded, String> {
 fn grade_loaded(program: &Program, data: &Dataset) -> Graded {
     match xeploai::eval::grade(program, data, &program.default_params()) {
         Ok(o) => Ok(engine::outcome(program, data, &o)),
-        // Not the expression's text: `fmt` may drop its brackets.
-        Err(xeploai::eval::EvalError::Arithmetic(a)) => {
-            Err(format!("Arithmetic: {} for {}", a.what, a.entity))
-        }
+        // Not the expression's text (`fmt` may drop its brackets), nor
+        // where the entity's row is (another file or row order).
+        Err(xeploai::eval::EvalError::Arithmetic(a)) => Err(format!(
+            "Arithmetic: {} for {}",
+            a.what,
+            a.entity.split(" (").next().unwrap_or_default()
+        )),
         Err(e) => Err(format!("{e:?}")),
     }
 }
