@@ -1420,7 +1420,8 @@ fn cli() {
 // ───────────────────────────── found bugs ─────────────────────────────
 //
 // Each defect the suite found, as a minimal case: `regression_*` once
-// fixed in main (468e155, 1f2620a), `known_bug_*` (ignored) while open.
+// fixed in main (all of them are, as of c553e7a), `known_bug_*` (ignored)
+// while open.
 
 fn program_and_data(rules: &str, files: &[(&str, &str)]) -> (Program, Dataset, Scratch) {
     let tmp = Scratch::new("known");
@@ -1708,14 +1709,11 @@ grading o for organisation {
 }
 
 /// Found by `check_valid` on the new ranges (6278cfc). A range with an
-/// open upper bound, `in 0..`, reads the next word as its upper bound.
-/// 1f2620a fixed it before `column` and `cite`, but when the next field
-/// or a `let` follows, it is still a syntax error ("unexpected `:`" on
-/// the next field's name): `column` is fine now, the other two fail. A
-/// default (`in 0.. = 5`) stops the range.
+/// open upper bound, `in 0..`, read the next word as its upper bound:
+/// `column`, the next field's name or `let` (1f2620a fixed `column` and
+/// `cite`; c553e7a, bounds that are only literals, fixed the rest).
 #[test]
-#[ignore = "known bug: `in LOW..` swallows the next word of a field declaration"]
-fn known_bug_open_range_swallows_next_word() {
+fn regression_open_range_before_next_word() {
     let head = r#"ruleset "t" { year 2013 review_date 2013-12-31 }
 grades { A "a" B "b" }
 enum K { k }

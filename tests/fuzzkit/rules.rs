@@ -426,10 +426,10 @@ impl<'r> Gen<'r> {
                 let optional = self.rng.chance(0.35);
                 let columns = self.columns(&name);
                 let has_default = self.rng.chance(0.3);
-                // `in LOW..` swallows the next field or `let` when nothing
-                // (a default, `column`) stops it: see
-                // `known_bug_open_range_swallows_next_word`.
-                let open_ok = self.knobs.still_open || has_default || !columns.is_empty();
+                // `in LOW..` swallowed the next field or `let` when nothing
+                // (a default, `column`) stopped it: see
+                // `regression_open_range_before_next_word`.
+                let open_ok = self.knobs.known_bugs || has_default || !columns.is_empty();
                 let range = self.maybe_range(ty, open_ok);
                 let default = if has_default {
                     if self.rng.chance(0.1) {
