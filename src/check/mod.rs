@@ -22,7 +22,7 @@ use miette::Report;
 
 pub use crate::source::normalise;
 pub use error::CheckError;
-pub use suggest::{did_you_mean, help_for};
+pub use suggest::{did_you_mean, distance, help_for};
 
 use crate::program::*;
 use crate::source::{SourceMap, Span};

@@ -42,8 +42,9 @@ pub fn help_for<'a>(
 }
 
 /// Edit distance over characters where swapping two neighbours counts as
-/// one edit (`levle` is one slip from `level`).
-fn distance(a: &str, b: &str) -> usize {
+/// one edit (`levle` is one slip from `level`). Quadratic: callers bound
+/// the lengths.
+pub fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let w = b.len() + 1;

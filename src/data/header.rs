@@ -55,24 +55,24 @@ pub(crate) fn map_columns(
         }
         source.push(found);
     }
-    // Columns no field reads: a likely misspelling of a field that has no
-    // column is an error; the rest are listed once.
+    // Columns no field reads: one that is almost surely a misspelling of
+    // a column a field lacks is an error; the rest are listed once, with a
+    // guess where one is close.
     let mut typo_for = vec![false; schema.fields.len()];
     let mut unread = Vec::new();
     for (pos, name) in raw.header.iter().enumerate() {
         if used[pos] || name.is_empty() {
             continue;
         }
-        let candidates = schema
+        let candidates: Vec<(usize, &str)> = schema
             .fields
             .iter()
             .enumerate()
             .filter(|(slot, _)| source[*slot].is_none())
-            .flat_map(|(slot, f)| f.columns.iter().map(move |c| (slot, c.as_str())));
-        let candidates: Vec<(usize, &str)> = candidates.collect();
-        let guess = crate::check::did_you_mean(name, candidates.iter().map(|c| c.1));
-        match guess.and_then(|g| candidates.iter().find(|c| c.1 == g).copied()) {
-            Some((slot, column)) => {
+            .flat_map(|(slot, f)| f.columns.iter().map(move |c| (slot, c.as_str())))
+            .collect();
+        match closest(name, &candidates) {
+            Some((slot, column, true)) => {
                 typo_for[slot] = true;
                 let f = &schema.fields[slot];
                 errors.push(at_header(
@@ -84,6 +84,10 @@ pub(crate) fn map_columns(
                     },
                 ));
             }
+            Some((slot, column, false)) => unread.push(format!(
+                "\"{name}\" (not \"{column}\", field `{}`?)",
+                schema.fields[slot].name
+            )),
             None => unread.push(format!("\"{name}\"")),
         }
     }
@@ -129,6 +133,52 @@ pub(crate) fn map_columns(
     source
 }
 
+/// The column a header most likely meant, and whether it is a sure
+/// misspelling: the same words but for case, accents and spacing, or two
+/// slips in a long name. A looser likeness is only a guess.
+fn closest<'a>(name: &str, candidates: &[(usize, &'a str)]) -> Option<(usize, &'a str, bool)> {
+    let folded = fold(name);
+    let len = folded.chars().count();
+    let mut best: Option<(usize, usize, &str)> = None;
+    for &(slot, column) in candidates {
+        let other = fold(column);
+        let longest = len.max(other.chars().count());
+        if longest > 100 || len.abs_diff(other.chars().count()) > 2 {
+            continue;
+        }
+        let d = crate::check::distance(&folded, &other);
+        if best.is_none_or(|(b, _, _)| d < b) {
+            best = Some((d, slot, column));
+        }
+    }
+    let (d, slot, column) = best?;
+    // Figures are not slips: "Ghi chú 10" is not "Ghi chú 9".
+    let digits = |t: &str| t.chars().filter(char::is_ascii_digit).collect::<String>();
+    let same_figures = digits(name) == digits(column);
+    let sure = d == 0 || (d <= 2 && len >= 8 && same_figures);
+    let guess = d <= (len / 4).max(1);
+    (sure || guess).then_some((slot, column, sure))
+}
+
+/// A header as a person reads it: lower case, without accents (đ as d),
+/// blanks and line breaks as one space.
+pub fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let plain: String = text
+        .nfd()
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        })
+        .collect();
+    plain
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The first `most` names, then how many more.
 fn listed(names: &[String], most: usize) -> String {
     let mut out = names[..names.len().min(most)].join(", ");
@@ -162,6 +212,27 @@ pub fn column_letters(index: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::column_letters;
+
+    #[test]
+    fn headers_fold_as_a_person_reads_them() {
+        assert_eq!(super::fold("  Số tháng\nnghỉ  ốm "), "so thang nghi om");
+        assert_eq!(super::fold("ĐẢNG VIÊN"), "dang vien");
+    }
+
+    #[test]
+    fn only_a_near_certain_misspelling_is_sure() {
+        let columns = [(0, "Số tháng nghỉ ốm"), (1, "Cột cham 9 10")];
+        assert_eq!(
+            super::closest("Số tháng nghỉ ôm", &columns),
+            Some((0, "Số tháng nghỉ ốm", true))
+        );
+        assert_eq!(
+            super::closest("so thang nghi om", &columns),
+            Some((0, "Số tháng nghỉ ốm", true))
+        );
+        assert!(super::closest("Cột thêm 91", &columns).is_none_or(|c| !c.2));
+        assert_eq!(super::closest("Ghi chú", &columns), None);
+    }
 
     #[test]
     fn spreadsheet_column_names() {
