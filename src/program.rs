@@ -209,7 +209,8 @@ pub enum GroupingC {
     /// Nearest strict ancestor organisation matching the filter (for a
     /// member: its own organisation first).
     Ancestor(CExpr),
-    By(CExpr),
+    /// Subjects sharing the value of the expression (of this type).
+    By(CExpr, Ty),
 }
 
 #[derive(Debug, Clone)]
@@ -446,7 +447,7 @@ impl Program {
             let mut on_subject: Vec<&CExpr> = q.filter.iter().collect();
             match &q.grouping {
                 GroupingC::Ancestor(e) => mark_reads(e, org, &mut out),
-                GroupingC::By(e) => on_subject.push(e),
+                GroupingC::By(e, _) => on_subject.push(e),
                 GroupingC::All | GroupingC::Parent => {}
             }
             if let QuotaModeC::Enforce(keys) = &q.mode {

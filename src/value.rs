@@ -86,6 +86,22 @@ impl Rat {
         }
         self.checked_mul(Rat::new(o.den, o.num)?)
     }
+    /// Whether the fraction prints exactly as a decimal: its reduced
+    /// denominator has no prime factor but 2 and 5, and at most 18 places.
+    pub fn is_finite_decimal(self) -> bool {
+        let mut d = self.reduced().den;
+        if d > 10i128.pow(18) {
+            return false;
+        }
+        while d % 2 == 0 {
+            d /= 2;
+        }
+        while d % 5 == 0 {
+            d /= 5;
+        }
+        d == 1
+    }
+
     /// Whether the fraction, reduced, fits the 64-bit numerator and
     /// denominator a data column stores.
     pub fn fits_i64(self) -> bool {

@@ -181,7 +181,7 @@ impl Compiler<'_> {
                 .map(GroupingC::Ancestor),
             Grouping::By(e) => self
                 .expr(e, &Scope::own(q.subject.kind, &q.name.node), None)
-                .map(|(c, _)| GroupingC::By(c)),
+                .map(|(c, ty)| GroupingC::By(c, ty)),
         };
         // The cap is a property of the group: its ratio, base and rounding
         // read the group's organisation (`if outstanding then 25% else 20%`).

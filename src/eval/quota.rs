@@ -313,21 +313,32 @@ impl<'a> GroupKeys<'a> {
                     o = data.org_parent[o as usize];
                 }
             }
-            GroupingC::By(e) => {
+            GroupingC::By(e, ty) => {
                 self.memo.iter_mut().for_each(|m| *m = None);
-                let v = self.env.eval(
-                    e,
-                    At {
-                        kind: self.q.kind,
-                        index: i,
-                        top: true,
-                    },
-                    &mut self.memo,
-                    &mut NoTrace,
-                );
-                GroupRef::Value(self.env.program.show_value(&v, Ty::Text))
+                let at = At {
+                    kind: self.q.kind,
+                    index: i,
+                    top: true,
+                };
+                let v = self.env.eval(e, at, &mut self.memo, &mut NoTrace);
+                GroupRef::Value(group_value(self.env.program, data, &v, *ty))
             }
         }
+    }
+}
+
+/// The value a `within by` group is known by: exact for numbers (1/3 and
+/// 0.3333 are two groups), an organisation by its id, an enumeration
+/// value or a grade by its name.
+fn group_value(program: &Program, data: &Dataset, v: &Value, ty: Ty) -> String {
+    match v {
+        Value::Org(o) => data.id(program, SubjectKind::Organisation, *o).to_string(),
+        Value::Num(r) if r.is_finite_decimal() => r.to_string(),
+        Value::Num(r) => {
+            let r = r.reduced();
+            format!("{}/{}", r.num, r.den)
+        }
+        _ => program.show_value(v, ty),
     }
 }
 

@@ -212,7 +212,7 @@ fn record(
             "kind" if kind.is_some() => {
                 let k = kind.unwrap_or(0);
                 let cell = enum_cell(rules, rules.kind_enum, k, rng);
-                (Val::Enum(k as u16), cell)
+                (Val::Enum(rules.kind_enum as u16, k as u16), cell)
             }
             "name" => {
                 let t = if rng.chance(0.5) {
@@ -326,7 +326,7 @@ pub fn value_and_cell(rules: &Rules, ty: T, rng: &mut Rng) -> (Val, String) {
         T::Enum(e) => {
             let n = rules.enums[e].variants.len();
             let i = rng.below(n);
-            (Val::Enum(i as u16), enum_cell(rules, e, i, rng))
+            (Val::Enum(e as u16, i as u16), enum_cell(rules, e, i, rng))
         }
         T::Grade => {
             let i = rng.below(rules.grades.len());

@@ -69,13 +69,7 @@ pub fn group_name(p: &Program, data: &Dataset, g: &GroupRef) -> String {
         GroupRef::All => "all".into(),
         GroupRef::Organisation(o) => format!("org {}", data.id(p, SubjectKind::Organisation, *o)),
         GroupRef::Outside => "outside".into(),
-        GroupRef::Value(s) => {
-            // An organisation shows as `#index`: name it by id instead.
-            match s.strip_prefix('#').and_then(|n| n.parse::<u32>().ok()) {
-                Some(o) => format!("value #{}", data.id(p, SubjectKind::Organisation, o)),
-                None => format!("value {s}"),
-            }
-        }
+        GroupRef::Value(s) => format!("value {s}"),
     }
 }
 

@@ -312,9 +312,9 @@ impl<'a> Reference<'a> {
         if let Some(g) = self.grades.iter().position(|g| g == n) {
             return Ok(Val::Grade(g as u8));
         }
-        for e in &self.enums {
+        for (ei, e) in self.enums.iter().enumerate() {
             if let Some(i) = e.iter().position(|v| v == n) {
-                return Ok(Val::Enum(i as u16));
+                return Ok(Val::Enum(ei as u16, i as u16));
             }
         }
         for r in [Round::Floor, Round::Ceil, Round::Nearest] {
@@ -868,10 +868,12 @@ impl<'a> Reference<'a> {
         match v {
             Val::None => "none".into(),
             Val::Bool(b) => b.to_string(),
-            Val::Num(q) => q.to_string(),
+            // Exact: a decimal when it ends, else a fraction.
+            Val::Num(q) if q.is_finite_decimal() => q.to_string(),
+            Val::Num(q) => format!("{}/{}", q.n, q.d),
             Val::Date(d) => d.iso(),
             Val::Text(t) => format!("{t:?}"),
-            Val::Enum(i) => i.to_string(),
+            Val::Enum(e, i) => self.enums[*e as usize][*i as usize].clone(),
             Val::Grade(g) => self.grades[*g as usize].clone(),
             Val::GradeSet(m) => {
                 let codes: Vec<&str> = (0..self.grades.len())
@@ -881,7 +883,7 @@ impl<'a> Reference<'a> {
                 format!("[{}]", codes.join(", "))
             }
             Val::Round(r) => r.name().into(),
-            Val::Org(id) => format!("#{id}"),
+            Val::Org(id) => id.clone(),
         }
     }
 

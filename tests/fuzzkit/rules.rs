@@ -539,7 +539,7 @@ impl<'r> Gen<'r> {
                 let i = self.rng.below(n);
                 (
                     self.rules.enums[e].variants[i].0.clone(),
-                    Val::Enum(i as u16),
+                    Val::Enum(e as u16, i as u16),
                 )
             }
             T::Grade => {

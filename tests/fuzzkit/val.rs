@@ -113,6 +113,24 @@ impl Ord for Q {
     }
 }
 
+impl Q {
+    /// Whether the fraction is a decimal that ends (its denominator has
+    /// no prime factor but 2 and 5).
+    pub fn is_finite_decimal(&self) -> bool {
+        let mut d = self.d;
+        if d > 10i128.pow(18) {
+            return false;
+        }
+        while d % 2 == 0 {
+            d /= 2;
+        }
+        while d % 5 == 0 {
+            d /= 5;
+        }
+        d == 1
+    }
+}
+
 impl std::fmt::Display for Q {
     /// As the engine prints a number: exact when the decimal is finite.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -252,8 +270,9 @@ pub enum Val {
     Num(Q),
     Date(Date),
     Text(String),
-    /// Index of the variant in its enumeration (best first).
-    Enum(u16),
+    /// The enumeration (in declaration order) and the index of the
+    /// variant in it (best first).
+    Enum(u16, u16),
     /// Index of the grade (best first).
     Grade(u8),
     GradeSet(u32),
@@ -273,7 +292,7 @@ pub fn compare(a: &Val, b: &Val) -> Option<Ordering> {
     match (a, b) {
         (Val::Num(x), Val::Num(y)) => Some(x.cmp(y)),
         (Val::Date(x), Val::Date(y)) => Some(x.cmp(y)),
-        (Val::Enum(x), Val::Enum(y)) => Some(y.cmp(x)),
+        (Val::Enum(_, x), Val::Enum(_, y)) => Some(y.cmp(x)),
         (Val::Grade(x), Val::Grade(y)) => Some(y.cmp(x)),
         (Val::Text(x), Val::Text(y)) => Some(x.as_str().cmp(y.as_str())),
         (Val::Bool(x), Val::Bool(y)) => Some(x.cmp(y)),
