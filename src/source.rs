@@ -78,8 +78,15 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
+    /// Adds a text as every stage will read it: line ends made `\n` (a
+    /// lone `\r` would otherwise end a line for one reader and not for
+    /// another) and NFC-normalised. All rules text enters here.
     pub fn add(&mut self, path: &Path, name: String, text: String) -> FileId {
         let id = FileId(self.files.len() as u32);
+        let text = match unix_line_ends(&text) {
+            std::borrow::Cow::Borrowed(_) => nfc(&text),
+            std::borrow::Cow::Owned(t) => nfc(&t),
+        };
         self.files.push(SourceFile {
             path: path.to_path_buf(),
             name,
@@ -129,6 +136,14 @@ pub fn nfc_cow(text: &str) -> std::borrow::Cow<'_, str> {
         IsNormalized::Yes => std::borrow::Cow::Borrowed(text),
         _ => std::borrow::Cow::Owned(text.nfc().collect()),
     }
+}
+
+/// `\r\n` and a lone `\r` become `\n`; no copy when there is no `\r`.
+pub fn unix_line_ends(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\r') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// `to` written relative to the folder `from`, for `extends`.

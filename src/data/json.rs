@@ -114,7 +114,7 @@ pub(super) fn read_json(file: &str, bytes: &[u8], errors: &mut Vec<DataError>) -
     };
     // Lines as an editor counts them, whatever the line ends (a raw line
     // break cannot stand inside a JSON string, so nothing else changes).
-    let normalised = crate::syntax::unix_line_ends(text);
+    let normalised = crate::source::unix_line_ends(text);
     let text: &str = &normalised;
     let items = match serde_json::from_str::<Top>(text) {
         Ok(Top(Some(items))) => items,

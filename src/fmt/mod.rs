@@ -345,6 +345,19 @@ mod tests {
     }
 
     #[test]
+    fn a_lone_carriage_return_ends_a_line_for_every_reader() {
+        // A comment ending in a lone `\r` once swallowed the next line for
+        // the checker but not for fmt (found by the libFuzzer target).
+        let text = "ruleset \"x\" { year 2021 review_date 2021-12-31 }\rgrades { A \"a\" }\renum K { k // c\rremove \"x\" }\r";
+        let dir = std::path::Path::new(".");
+        let checked = crate::check::check_text("cr.rules", dir, text);
+        let formatted = format_text("cr.rules", text).expect("formats");
+        let again = crate::check::check_text("cr.rules", dir, &formatted);
+        assert_eq!(checked.is_ok(), again.is_ok(), "{formatted}");
+        assert!(formatted.contains("  remove \"x\"\n"), "{formatted}");
+    }
+
+    #[test]
     fn windows_and_mac_line_ends_and_the_bom_are_kept() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/2021.rules");
         let unix = std::fs::read_to_string(path).expect("rules");

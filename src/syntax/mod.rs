@@ -38,7 +38,7 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<String, Box<SyntaxError>> {
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(nfc(&unix_line_ends(text))),
+        Ok(text) => Ok(nfc(&crate::source::unix_line_ends(text))),
         Err(e) => {
             let offset = e.valid_up_to();
             // The lossy text keeps the valid prefix byte for byte, so the
@@ -51,14 +51,6 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<String, Box<SyntaxError>> {
             }))
         }
     }
-}
-
-/// `\r\n` and a lone `\r` become `\n`; no copy when there is no `\r`.
-pub fn unix_line_ends(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains('\r') {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// Parses one file of the map into its syntax tree.
