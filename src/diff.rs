@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::data::Dataset;
-use crate::eval::{Decision, GroupRef, Outcome, QuotaFinding};
+use crate::eval::{Decision, GroupRef, Outcome, QuotaFinding, Verdict};
 use crate::program::Program;
 use crate::report::NumberStyle;
 use crate::syntax::ast::SubjectKind;
@@ -26,8 +26,20 @@ pub struct LevelDiff {
     pub label: String,
     pub in_scope: u64,
     pub changed: u64,
-    /// `matrix[from][to]`; the last row and column are "not graded".
+    /// `matrix[from][to]`, indexed by [`Diff::slot`]: the grades, then
+    /// "to decide" when either side can refer a case, then "not graded".
     pub matrix: Vec<Vec<u64>>,
+}
+
+/// What an entity got on one side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// A grade on the new rules' scale.
+    Grade(u8),
+    /// Left to the competent level.
+    ToDecide,
+    /// Not graded, or out of scope.
+    NotGraded,
 }
 
 /// An entity whose grade changed.
@@ -35,8 +47,8 @@ pub struct LevelDiff {
 pub struct EntityChange {
     pub kind: SubjectKind,
     pub index: u32,
-    pub before: Option<u8>,
-    pub after: Option<u8>,
+    pub before: State,
+    pub after: State,
     /// The deciding clause (or not-graded clause) on each side.
     pub clause_before: Option<String>,
     pub clause_after: Option<String>,
@@ -61,11 +73,42 @@ pub struct Diff {
     pub findings: Vec<FindingChange>,
     /// Said when the two scales of grades differ (grades matched by code).
     pub note: Option<String>,
+    /// The number of grades of the new rules.
+    pub grades: usize,
+    /// Either side can leave a case to the competent level.
+    pub refers: bool,
 }
 
 impl Diff {
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty() && self.findings.is_empty()
+    }
+
+    /// The row and column of a state in the matrices.
+    pub fn slot(&self, s: State) -> usize {
+        match s {
+            State::Grade(g) => g as usize,
+            State::ToDecide => self.grades,
+            State::NotGraded => self.grades + usize::from(self.refers),
+        }
+    }
+
+    /// The matrices' labels, in slot order.
+    pub fn state_names(&self, program: &Program, to_decide: &str, not_graded: &str) -> Vec<String> {
+        let mut names: Vec<String> = program.grades.iter().map(|g| g.code.clone()).collect();
+        if self.refers {
+            names.push(to_decide.into());
+        }
+        names.push(not_graded.into());
+        names
+    }
+}
+
+fn state(program: &Program, d: &Decision, to_new: impl Fn(u8) -> Option<u8>) -> State {
+    match d.verdict(program) {
+        Verdict::Graded(g) => to_new(g).map_or(State::NotGraded, State::Grade),
+        Verdict::ToDecide(_) => State::ToDecide,
+        Verdict::NotGraded | Verdict::OutOfScope => State::NotGraded,
     }
 }
 
@@ -143,14 +186,25 @@ impl GradeMap {
     fn old(&self, g: Option<u8>) -> Option<u8> {
         g.and_then(|g| self.to_new.get(g as usize).copied())
     }
+
+    fn state(&self, program: &Program, d: &Decision) -> State {
+        state(program, d, |g| self.old(Some(g)))
+    }
 }
 
 /// Compares two outcomes of one dataset, grades matched by code. Levels
 /// follow the report rows of the `after` rules.
 pub fn compare(before: &Side, after: &Side) -> Result<Diff, ScaleMismatch> {
     let map = grade_map(before.program, after.program)?;
-    let grades = after.program.grades.len();
-    let slot = |g: Option<u8>| g.map(|g| g as usize).unwrap_or(grades);
+    let mut diff = Diff {
+        levels: Vec::new(),
+        changes: Vec::new(),
+        findings: Vec::new(),
+        note: None,
+        grades: after.program.grades.len(),
+        refers: before.program.can_refer() || after.program.can_refer(),
+    };
+    let now = |d: &Decision| state(after.program, d, Some);
     let mut changes = Vec::new();
     for kind in [SubjectKind::Organisation, SubjectKind::Member] {
         let (b, a) = (
@@ -158,13 +212,13 @@ pub fn compare(before: &Side, after: &Side) -> Result<Diff, ScaleMismatch> {
             after.outcome.decisions(kind),
         );
         for (i, (db, da)) in b.iter().zip(a).enumerate() {
-            let old = map.old(db.grade);
-            if old != da.grade {
+            let (old, new) = (map.state(before.program, db), now(da));
+            if old != new {
                 changes.push(EntityChange {
                     kind,
                     index: i as u32,
                     before: old,
-                    after: da.grade,
+                    after: new,
                     clause_before: db
                         .clause
                         .map(|c| before.program.clauses[c as usize].name.clone()),
@@ -183,15 +237,19 @@ pub fn compare(before: &Side, after: &Side) -> Result<Diff, ScaleMismatch> {
         .iter()
         .zip(&after.outcome.report_rows)
         .map(|(row, members)| {
-            let mut matrix = vec![vec![0u64; grades + 1]; grades + 1];
+            let states = diff.slot(State::NotGraded) + 1;
+            let mut matrix = vec![vec![0u64; states]; states];
             let mut changed = 0;
             let (b, a) = (
                 before.outcome.decisions(row.kind),
                 after.outcome.decisions(row.kind),
             );
             for &i in members {
-                let (gb, ga) = (map.old(b[i as usize].grade), a[i as usize].grade);
-                matrix[slot(gb)][slot(ga)] += 1;
+                let (gb, ga) = (
+                    map.state(before.program, &b[i as usize]),
+                    now(&a[i as usize]),
+                );
+                matrix[diff.slot(gb)][diff.slot(ga)] += 1;
                 changed += u64::from(gb != ga);
             }
             LevelDiff {
@@ -202,12 +260,11 @@ pub fn compare(before: &Side, after: &Side) -> Result<Diff, ScaleMismatch> {
             }
         })
         .collect();
-    Ok(Diff {
-        levels,
-        changes,
-        findings: finding_changes(before, after, &map),
-        note: map.note,
-    })
+    diff.levels = levels;
+    diff.changes = changes;
+    diff.findings = finding_changes(before, after, &map);
+    diff.note = map.note;
+    Ok(diff)
 }
 
 fn finding_changes(before: &Side, after: &Side, grades: &GradeMap) -> Vec<FindingChange> {
@@ -267,8 +324,7 @@ pub fn text(
         "{} đối tượng đổi xếp loại.",
         style.int(diff.changes.len() as u64)
     );
-    let mut names: Vec<String> = program.grades.iter().map(|g| g.code.clone()).collect();
-    names.push("KXL".into());
+    let names = diff.state_names(program, "Chờ QĐ", "KXL");
     for level in &diff.levels {
         let _ = writeln!(
             out,
@@ -306,10 +362,7 @@ pub fn text(
     }
     if !diff.changes.is_empty() {
         let _ = writeln!(out, "Đối tượng đổi xếp loại:");
-        let grade = |g: Option<u8>| {
-            g.map(|g| program.grade_code(g).to_string())
-                .unwrap_or_else(|| "KXL".into())
-        };
+        let grade = |s: State| names[diff.slot(s)].clone();
         for c in diff.changes.iter().take(limit) {
             let _ = writeln!(
                 out,
@@ -417,12 +470,12 @@ pub fn text(
 pub fn to_json(data: &Dataset, before: &Side, after: &Side, diff: &Diff) -> serde_json::Value {
     use serde_json::{json, Map, Value as J};
     let p = after.program;
-    let grade = |g: Option<u8>| {
-        g.map(|g| J::String(p.grade_code(g).to_string()))
-            .unwrap_or(J::Null)
+    let names = diff.state_names(p, "to_decide", "not_graded");
+    let grade = |s: State| match s {
+        State::Grade(g) => J::String(p.grade_code(g).to_string()),
+        State::ToDecide => J::String("to_decide".into()),
+        State::NotGraded => J::Null,
     };
-    let mut names: Vec<String> = p.grades.iter().map(|g| g.code.clone()).collect();
-    names.push("not_graded".into());
     let side = |s: &Side| {
         let params: Map<String, J> = s
             .program
@@ -488,9 +541,10 @@ pub fn to_csv(program: &Program, data: &Dataset, diff: &Diff) -> Result<String, 
         "why_before",
         "why_after",
     ])?;
-    let grade = |g: Option<u8>| {
-        g.map(|g| program.grade_code(g).to_string())
-            .unwrap_or_default()
+    let grade = |s: State| match s {
+        State::Grade(g) => program.grade_code(g).to_string(),
+        State::ToDecide => "to_decide".into(),
+        State::NotGraded => String::new(),
     };
     for c in &diff.changes {
         w.write_record([

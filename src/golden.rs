@@ -9,6 +9,7 @@
 //! ```text
 //! DV00002   HTNV    member_good +sick_leave
 //! DV00043   -       newly_admitted
+//! DV00009   ?       member_no_band
 //! HU        ·       (ngoài phạm vi)
 //! ```
 //!
@@ -21,7 +22,7 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use crate::data::Dataset;
-use crate::eval::{Decision, Outcome};
+use crate::eval::{Decision, Outcome, Verdict};
 use crate::program::Program;
 use crate::report::summary;
 use crate::syntax::ast::SubjectKind;
@@ -74,10 +75,11 @@ pub fn dataset_of(golden: &Path, text: &str) -> Option<PathBuf> {
 }
 
 fn decision_text(program: &Program, d: &Decision) -> (String, String) {
-    let grade = match (d.block, d.grade) {
-        (None, _) => "·".to_string(),
-        (_, Some(g)) => program.grade_code(g).to_string(),
-        (_, None) => "-".to_string(),
+    let grade = match d.verdict(program) {
+        Verdict::OutOfScope => "·".to_string(),
+        Verdict::Graded(g) => program.grade_code(g).to_string(),
+        Verdict::ToDecide(_) => "?".to_string(),
+        Verdict::NotGraded => "-".to_string(),
     };
     let mut why = match (d.block, d.clause) {
         (None, _) => "(ngoài phạm vi)".to_string(),
@@ -120,9 +122,14 @@ pub fn render(
             .zip(&row.counts)
             .map(|(g, c)| format!("{} {c}", g.code))
             .collect();
+        let to_decide = if row.to_decide > 0 {
+            format!(", {} to decide", row.to_decide)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "# {}: {} graded of {} — {}",
+            "# {}: {} graded of {}{to_decide} — {}",
             row.label,
             row.graded,
             row.in_scope,

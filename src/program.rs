@@ -189,6 +189,32 @@ pub enum ClauseKind {
     Grade(u8),
     Cap(u8),
     Otherwise(u8),
+    /// The case is for the competent level to decide.
+    Refer(Referral),
+}
+
+impl ClauseKind {
+    /// Decides whatever the earlier clauses of its block left.
+    pub fn is_otherwise(&self) -> bool {
+        matches!(
+            self,
+            ClauseKind::Otherwise(_)
+                | ClauseKind::Refer(Referral {
+                    otherwise: true,
+                    ..
+                })
+        )
+    }
+}
+
+/// A case the text leaves to the competent level: why, and the grades
+/// still in question (best first; empty: any grade).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referral {
+    pub reason: String,
+    pub among: Vec<u8>,
+    /// Written as `otherwise refer …`.
+    pub otherwise: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -252,9 +278,18 @@ pub struct TestInfo {
     /// One value per schema field (`None` where the test gives none).
     pub record: Vec<Value>,
     pub children: Vec<TestChild>,
-    pub expect: Option<u8>,
+    pub expect: Expected,
     pub by: Option<usize>,
     pub span: Span,
+}
+
+/// What a test expects of its subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    Grade(u8),
+    NotGraded,
+    /// `expect to decide`: a case for the competent level.
+    ToDecide,
 }
 
 /// Children of a test organisation that share a grade and a record.
@@ -370,6 +405,12 @@ pub struct Program {
 }
 
 impl Program {
+    /// Some clause leaves cases to the competent level.
+    pub fn can_refer(&self) -> bool {
+        self.clauses
+            .iter()
+            .any(|c| matches!(c.kind, ClauseKind::Refer(_)))
+    }
     pub fn schema(&self, kind: SubjectKind) -> &SchemaInfo {
         match kind {
             SubjectKind::Member => &self.member,

@@ -230,7 +230,7 @@ fn csv_has_a_row_per_entity() {
     let mut lines = body.lines();
     assert_eq!(
         lines.next(),
-        Some("kind,id,name,parent,grade,not_graded_reason,clause,cite,caps,quota")
+        Some("kind,id,name,parent,outcome,grade,not_graded_reason,to_decide_reason,grades_in_question,clause,cite,caps,quota")
     );
     assert_eq!(lines.count(), 379 + 4371);
 }

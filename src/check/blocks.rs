@@ -86,6 +86,12 @@ impl Compiler<'_> {
                         label.as_ref(),
                         None,
                     ),
+                    ClauseBody::Refer { referral, when } => (
+                        self.referral(referral, when.is_none())
+                            .map(ClauseKind::Refer),
+                        None,
+                        when.as_ref(),
+                    ),
                 };
                 let when_c = when.and_then(|w| {
                     self.expect(
@@ -117,7 +123,7 @@ impl Compiler<'_> {
                             span: c.name.span.into(),
                         });
                     }
-                    let always = matches!(kind, ClauseKind::Otherwise(_))
+                    let always = kind.is_otherwise()
                         || when_c.as_ref().and_then(constant_truth) == Some(true);
                     if always && decided_by.is_none() {
                         decided_by = Some(c.name.node.clone());
@@ -142,7 +148,7 @@ impl Compiler<'_> {
             let has_otherwise = block
                 .decisions
                 .iter()
-                .any(|&d| matches!(clauses[d].kind, ClauseKind::Otherwise(_)));
+                .any(|&d| clauses[d].kind.is_otherwise());
             if !has_otherwise && decided_by.is_none() && !b.damaged {
                 let lowest = self
                     .grade_index
@@ -161,6 +167,21 @@ impl Compiler<'_> {
             out.push(block);
         }
         (out, clauses)
+    }
+
+    /// The grades still in question, best first, each once.
+    fn referral(&mut self, r: &ast::Referral, otherwise: bool) -> Option<Referral> {
+        let mut among = Vec::new();
+        for code in &r.among {
+            among.push(self.grade(code)?);
+        }
+        among.sort_unstable();
+        among.dedup();
+        Some(Referral {
+            reason: r.reason.node.clone(),
+            among,
+            otherwise,
+        })
     }
 
     pub(super) fn quota(&mut self, q: &ast::Quota) -> Option<QuotaInfo> {

@@ -135,7 +135,7 @@ pub enum CheckError {
     #[error("grading block `{block}` has no `otherwise` clause")]
     #[diagnostic(
         code(xeploai::check::no_otherwise),
-        help("add a last clause such as `below_pass: otherwise {lowest}`, so every {subject} gets a grade or a reason")
+        help("add a last clause such as `below_pass: otherwise {lowest}`, or `no_grade: otherwise refer \"…\"` where the text leaves the case to the competent level, so every {subject} gets a grade or a reason")
     )]
     NoOtherwise {
         block: String,

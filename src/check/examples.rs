@@ -178,8 +178,9 @@ impl Compiler<'_> {
             }
         }
         let expect = match &t.expect.grade {
-            Some(code) => Some(self.grade(code)?),
-            None => None,
+            Some(code) => Expected::Grade(self.grade(code)?),
+            None if t.expect.to_decide => Expected::ToDecide,
+            None => Expected::NotGraded,
         };
         let by = match &t.expect.by {
             Some(name) => match clauses.iter().position(|c| c.name == name.node) {

@@ -43,6 +43,38 @@ pub struct Decision {
     pub quota: Option<QuotaAction>,
 }
 
+/// What became of an entity, in the words of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict<'p> {
+    Graded(u8),
+    /// Excluded by a `not graded` clause (exempt, suspended, new …).
+    NotGraded,
+    /// The text leaves the case to the competent level.
+    ToDecide(&'p Referral),
+    /// No grading block covers the entity.
+    OutOfScope,
+}
+
+impl Decision {
+    pub fn verdict<'p>(&self, program: &'p Program) -> Verdict<'p> {
+        if self.block.is_none() {
+            return Verdict::OutOfScope;
+        }
+        if let Some(g) = self.grade {
+            return Verdict::Graded(g);
+        }
+        match self.clause.map(|c| &program.clauses[c as usize].kind) {
+            Some(ClauseKind::Refer(r)) => Verdict::ToDecide(r),
+            _ => Verdict::NotGraded,
+        }
+    }
+
+    /// Left to the competent level.
+    pub fn to_decide(&self, program: &Program) -> bool {
+        matches!(self.verdict(program), Verdict::ToDecide(_))
+    }
+}
+
 /// A grade lowered by an enforced quota.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QuotaAction {
@@ -447,7 +479,7 @@ pub fn decide<T: Tracer>(env: &Env, block: u16, at: At, memo: &mut Memo, t: &mut
         }
         d.clause = Some(ci as u16);
         match c.kind {
-            ClauseKind::NotGraded(_) => return d,
+            ClauseKind::NotGraded(_) | ClauseKind::Refer(_) => return d,
             ClauseKind::Grade(g) | ClauseKind::Otherwise(g) => {
                 d.decided = Some(g);
                 d.grade = Some(g);

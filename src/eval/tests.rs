@@ -2,7 +2,14 @@
 //! by grade, the grade and the deciding clause expected.
 
 use super::expr::{At, Env, Grades, Memo, NoTrace};
-use super::{blocks_for, decide, Decision};
+use super::{blocks_for, decide, Decision, Verdict};
+
+/// Stands for "any referral" in an expected verdict.
+static NO_REFERRAL: Referral = Referral {
+    reason: String::new(),
+    among: Vec::new(),
+    otherwise: false,
+};
 use crate::data::{Dataset, Table};
 use crate::program::*;
 use crate::syntax::ast::SubjectKind;
@@ -28,11 +35,12 @@ pub fn run_tests(program: &Program, params: &[Value]) -> Vec<TestOutcome> {
         .collect()
 }
 
-fn describe(program: &Program, grade: Option<u8>, clause: Option<usize>, in_scope: bool) -> String {
-    let what = match (grade, in_scope) {
-        (_, false) => "out of scope (no grading block applies)".to_string(),
-        (Some(g), _) => program.grade_code(g).to_string(),
-        (None, _) => "not graded".to_string(),
+fn describe(program: &Program, verdict: Verdict, clause: Option<usize>) -> String {
+    let what = match verdict {
+        Verdict::OutOfScope => "out of scope (no grading block applies)".to_string(),
+        Verdict::Graded(g) => program.grade_code(g).to_string(),
+        Verdict::NotGraded => "not graded".to_string(),
+        Verdict::ToDecide(_) => "to decide".to_string(),
     };
     match clause {
         Some(c) => format!("{what} by {}", program.clauses[c].name),
@@ -132,7 +140,12 @@ fn run_one(program: &Program, params: &[Value], t: &TestInfo) -> TestOutcome {
             0
         }
     };
-    let expected = describe(program, t.expect, t.by, true);
+    let expected_verdict = match t.expect {
+        Expected::Grade(g) => Verdict::Graded(g),
+        Expected::NotGraded => Verdict::NotGraded,
+        Expected::ToDecide => Verdict::ToDecide(&NO_REFERRAL),
+    };
+    let expected = describe(program, expected_verdict, t.by);
     let data = match Dataset::assemble(program, "(test)".into(), members, orgs) {
         Ok(d) => d,
         Err(_) => {
@@ -179,15 +192,16 @@ fn run_one(program: &Program, params: &[Value], t: &TestInfo) -> TestOutcome {
         }
         None => Decision::default(),
     };
-    let actual = describe(
-        program,
-        decision.grade,
-        decision.clause.map(|c| c as usize),
-        decision.block.is_some(),
-    );
-    let passed = decision.block.is_some()
-        && decision.grade == t.expect
-        && t.by.is_none_or(|b| decision.clause == Some(b as u16));
+    let verdict = decision.verdict(program);
+    let actual = describe(program, verdict, decision.clause.map(|c| c as usize));
+    let verdict_met = match (verdict, t.expect) {
+        (Verdict::Graded(g), Expected::Grade(e)) => g == e,
+        (Verdict::NotGraded, Expected::NotGraded) | (Verdict::ToDecide(_), Expected::ToDecide) => {
+            true
+        }
+        _ => false,
+    };
+    let passed = verdict_met && t.by.is_none_or(|b| decision.clause == Some(b as u16));
     TestOutcome {
         name: t.name.clone(),
         description: t.description.clone(),

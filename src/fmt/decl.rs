@@ -191,12 +191,11 @@ pub(super) fn decl_text(p: &mut Printer, decl: &Decl, span: Span) {
                     .collect();
                 let _ = writeln!(out, "  {} {{ {} }}", c.collection.node, counts.join(", "));
             }
-            let g = t
-                .expect
-                .grade
-                .as_ref()
-                .map(|g| g.node.clone())
-                .unwrap_or_else(|| "not graded".into());
+            let g = match (&t.expect.grade, t.expect.to_decide) {
+                (Some(g), _) => g.node.clone(),
+                (None, true) => "to decide".into(),
+                (None, false) => "not graded".into(),
+            };
             let by = t
                 .expect
                 .by
@@ -402,6 +401,18 @@ fn grading(p: &mut Printer, g: &Grading, span: Span) {
                     ClauseBody::Otherwise { grade, label: l } => {
                         format!("{lhs}otherwise {}{}", grade.node, label(l))
                     }
+                    ClauseBody::Refer {
+                        referral,
+                        when: Some(when),
+                    } => with_condition(
+                        "      ",
+                        &format!("{lhs}{} when ", referral_text(referral)),
+                        when,
+                    ),
+                    ClauseBody::Refer {
+                        referral,
+                        when: None,
+                    } => format!("{lhs}otherwise {}", referral_text(referral)),
                 };
                 t.push('\n');
                 if let Some(c) = &c.cite {
@@ -425,4 +436,14 @@ fn grading(p: &mut Printer, g: &Grading, span: Span) {
     p.out.push_str("}\n");
     p.last = end;
     p.trailing(end);
+}
+
+/// `refer "reason" among [G, …]`.
+fn referral_text(r: &Referral) -> String {
+    let mut t = format!("refer {}", quoted(&r.reason.node));
+    if !r.among.is_empty() {
+        let codes: Vec<&str> = r.among.iter().map(|g| g.node.as_str()).collect();
+        let _ = write!(t, " among [{}]", codes.join(", "));
+    }
+    t
 }

@@ -444,11 +444,14 @@ impl Session {
             &bo.decisions(kind)[i as usize],
             &o.decisions(kind)[i as usize],
         );
-        let grade = |program: &crate::program::Program, g: Option<u8>| {
-            g.map(|g| program.grade_code(g).to_string())
-                .unwrap_or_else(|| "không xếp loại".into())
+        let grade = |program: &crate::program::Program, d: &crate::eval::Decision| match d
+            .verdict(program)
+        {
+            crate::eval::Verdict::Graded(g) => program.grade_code(g).to_string(),
+            crate::eval::Verdict::ToDecide(_) => "chờ cấp có thẩm quyền".into(),
+            _ => "không xếp loại".into(),
         };
-        let (before, after) = (grade(bp, db.grade), grade(p, da.grade));
+        let (before, after) = (grade(bp, db), grade(p, da));
         let mut out = format!(
             "{id} {}: {before} ({}) → {after} ({})\n",
             d.name(p, kind, i),

@@ -31,7 +31,14 @@ fn clause_words(program: &Program, clause: usize) -> String {
             format!("{}: {}{label}", c.name, program.grade_code(*g))
         }
         ClauseKind::Cap(g) => format!("{}: tối đa {}{label}", c.name, program.grade_code(*g)),
+        ClauseKind::Refer(r) => format!("{}: chờ cấp có thẩm quyền — {}", c.name, r.reason),
     }
+}
+
+/// "HTTNV, HTNV": the grades a referral leaves in question.
+fn grades_in_question(program: &Program, among: &[u8]) -> String {
+    let codes: Vec<&str> = among.iter().map(|&g| program.grade_code(g)).collect();
+    codes.join(", ")
 }
 
 /// The values a condition read, one per line under its clause.
@@ -75,7 +82,8 @@ pub fn explain_text(program: &Program, data: &Dataset, params: &[Value], trail: 
     let by_otherwise = trail
         .decision
         .clause
-        .is_some_and(|c| matches!(program.clauses[c as usize].kind, ClauseKind::Otherwise(_)));
+        .map(|c| &program.clauses[c as usize].kind)
+        .is_some_and(|k| k.is_otherwise() || matches!(k, ClauseKind::Refer(_)));
     for step in &trail.steps {
         match step {
             Step::Skipped { clause, readings } => {
@@ -159,11 +167,26 @@ pub fn explain_text(program: &Program, data: &Dataset, params: &[Value], trail: 
                 program.grades[g as usize].label
             );
         }
-        (None, Some(c)) => {
-            if let ClauseKind::NotGraded(reason) = &program.clauses[c as usize].kind {
+        (None, Some(c)) => match &program.clauses[c as usize].kind {
+            ClauseKind::NotGraded(reason) => {
                 let _ = writeln!(out, "Kết quả: không xếp loại — {reason}");
             }
-        }
+            ClauseKind::Refer(r) => {
+                let _ = writeln!(
+                    out,
+                    "Kết quả: chưa xếp loại — cấp có thẩm quyền xem xét, quyết định: {}",
+                    r.reason
+                );
+                if !r.among.is_empty() {
+                    let _ = writeln!(
+                        out,
+                        "Các mức còn được xem xét: {}",
+                        grades_in_question(program, &r.among)
+                    );
+                }
+            }
+            _ => {}
+        },
         (None, None) => {
             let _ = writeln!(out, "Kết quả: không xếp loại");
         }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::summary;
 use crate::data::Dataset;
-use crate::eval::{Decision, Outcome};
+use crate::eval::{Decision, Outcome, Verdict};
 use crate::program::{ClauseKind, Program};
 use crate::syntax::ast::SubjectKind;
 use crate::value::Value;
@@ -38,6 +38,8 @@ pub struct JsonSummaryRow {
     pub in_scope: u64,
     pub graded: u64,
     pub not_graded: u64,
+    /// Left to the competent level to decide.
+    pub to_decide: u64,
     /// Count per grade code, in declaration order.
     pub grades: serde_json::Map<String, serde_json::Value>,
 }
@@ -62,8 +64,15 @@ pub struct JsonEntity {
     pub name: String,
     /// The member's organisation or the organisation's parent.
     pub parent: Option<String>,
+    /// `graded`, `not_graded`, `to_decide` (for the competent level) or
+    /// `out_of_scope`.
+    pub outcome: &'static str,
     pub grade: Option<String>,
     pub not_graded_reason: Option<String>,
+    /// Why the text leaves the case to the competent level.
+    pub to_decide_reason: Option<String>,
+    /// The grades still in question for a case to decide (empty: any).
+    pub grades_in_question: Vec<String>,
     pub clause: Option<String>,
     pub cite: Option<String>,
     pub caps: Vec<String>,
@@ -86,10 +95,19 @@ fn entity(
         SubjectKind::Organisation => data.org_parent[i as usize],
     };
     let clause = d.clause.map(|c| &program.clauses[c as usize]);
-    let not_graded_reason = match (d.block, clause.map(|c| &c.kind)) {
-        (None, _) => Some("ngoài phạm vi: không có khối xếp loại áp dụng".to_string()),
-        (_, Some(ClauseKind::NotGraded(r))) => Some(r.clone()),
+    let verdict = d.verdict(program);
+    let not_graded_reason = match (verdict, clause.map(|c| &c.kind)) {
+        (Verdict::OutOfScope, _) => {
+            Some("ngoài phạm vi: không có khối xếp loại áp dụng".to_string())
+        }
+        (Verdict::NotGraded, Some(ClauseKind::NotGraded(r))) => Some(r.clone()),
         _ => None,
+    };
+    let (outcome, referral) = match verdict {
+        Verdict::Graded(_) => ("graded", None),
+        Verdict::NotGraded => ("not_graded", None),
+        Verdict::ToDecide(r) => ("to_decide", Some(r)),
+        Verdict::OutOfScope => ("out_of_scope", None),
     };
     JsonEntity {
         id: data.id(program, kind, i).to_string(),
@@ -97,8 +115,18 @@ fn entity(
         name: data.name(program, kind, i).to_string(),
         parent: (up != u32::MAX)
             .then(|| data.id(program, SubjectKind::Organisation, up).to_string()),
+        outcome,
         grade: d.grade.map(|g| program.grade_code(g).to_string()),
         not_graded_reason,
+        to_decide_reason: referral.map(|r| r.reason.clone()),
+        grades_in_question: referral
+            .map(|r| {
+                r.among
+                    .iter()
+                    .map(|&g| program.grade_code(g).to_string())
+                    .collect()
+            })
+            .unwrap_or_default(),
         clause: clause.map(|c| c.name.clone()),
         cite: clause.and_then(|c| c.cite.clone()),
         caps: d
@@ -134,6 +162,7 @@ pub fn to_json(
                 in_scope: r.in_scope,
                 graded: r.graded,
                 not_graded: r.not_graded(),
+                to_decide: r.to_decide,
                 grades,
             }
         })
@@ -203,8 +232,11 @@ pub fn entities_csv(
         "id",
         "name",
         "parent",
+        "outcome",
         "grade",
         "not_graded_reason",
+        "to_decide_reason",
+        "grades_in_question",
         "clause",
         "cite",
         "caps",
@@ -221,8 +253,11 @@ pub fn entities_csv(
                 e.id,
                 e.name,
                 e.parent.unwrap_or_default(),
+                e.outcome.to_string(),
                 e.grade.unwrap_or_default(),
                 e.not_graded_reason.unwrap_or_default(),
+                e.to_decide_reason.unwrap_or_default(),
+                e.grades_in_question.join(";"),
                 e.clause.unwrap_or_default(),
                 e.cite.unwrap_or_default(),
                 e.caps.join(";"),

@@ -12,8 +12,8 @@ pub use format::{pad_left, pad_right, NumberStyle};
 pub use json::{entities_csv, to_json, JsonEntity, JsonFinding, JsonReport, JsonSummaryRow};
 
 use crate::data::Dataset;
-use crate::eval::{Outcome, QuotaFinding};
-use crate::program::{Program, QuotaModeC, Ty};
+use crate::eval::{Outcome, QuotaFinding, Verdict};
+use crate::program::{ClauseKind, Program, QuotaModeC, Ty};
 use crate::syntax::ast::SubjectKind;
 use crate::value::Value;
 
@@ -24,13 +24,16 @@ pub struct SummaryRow {
     pub kind: SubjectKind,
     pub in_scope: u64,
     pub graded: u64,
+    /// Left to the competent level ("chờ cấp có thẩm quyền xem xét, quyết
+    /// định"): neither graded nor excluded.
+    pub to_decide: u64,
     /// Count per grade, best first.
     pub counts: Vec<u64>,
 }
 
 impl SummaryRow {
     pub fn not_graded(&self) -> u64 {
-        self.in_scope - self.graded
+        self.in_scope - self.graded - self.to_decide
     }
     /// (best grade, best two grades): the excellent share's numerator and
     /// base "of those graded HTTNV or better".
@@ -58,13 +61,18 @@ pub fn summary(program: &Program, outcome: &Outcome) -> Summary {
                 kind: r.kind,
                 in_scope: 0,
                 graded: 0,
+                to_decide: 0,
                 counts: vec![0; program.grades.len()],
             };
             for &i in members {
                 row.in_scope += 1;
-                if let Some(g) = outcome.decisions(r.kind)[i as usize].grade {
-                    row.graded += 1;
-                    row.counts[g as usize] += 1;
+                match outcome.decisions(r.kind)[i as usize].verdict(program) {
+                    Verdict::Graded(g) => {
+                        row.graded += 1;
+                        row.counts[g as usize] += 1;
+                    }
+                    Verdict::ToDecide(_) => row.to_decide += 1,
+                    Verdict::NotGraded | Verdict::OutOfScope => {}
                 }
             }
             row
@@ -118,6 +126,10 @@ pub fn table(
     // Every cell first, then each column as wide as its widest cell.
     let mut head: Vec<String> = vec!["Cấp".into(), "Tổng số".into(), "Đã xếp loại".into()];
     head.extend(program.grades.iter().map(|g| g.code.clone()));
+    let refers = program.can_refer();
+    if refers {
+        head.push("Chờ cấp có thẩm quyền".into());
+    }
     head.push("Không xếp loại".into());
     let body: Vec<Vec<String>> = s
         .rows
@@ -129,6 +141,9 @@ pub fn table(
                     .iter()
                     .map(|&c| format!("{} ({})", style.int(c), style.percent(c, r.graded))),
             );
+            if refers {
+                cells.push(style.int(r.to_decide));
+            }
             cells.push(style.int(r.not_graded()));
             cells
         })
@@ -181,6 +196,7 @@ pub fn table(
             );
         }
     }
+    out.push_str(&referrals_text(program, outcome, style));
     out.push_str(&findings_text(
         program,
         data,
@@ -188,6 +204,47 @@ pub fn table(
         params,
         style,
     ));
+    out
+}
+
+/// The cases left to the competent level, counted by clause (each clause
+/// states one reason), members before organisations.
+pub fn referrals_text(program: &Program, outcome: &Outcome, style: NumberStyle) -> String {
+    let mut out = String::new();
+    let mut counts = vec![0u64; program.clauses.len()];
+    for d in outcome.members.iter().chain(&outcome.organisations) {
+        if let (Some(c), Verdict::ToDecide(_)) = (d.clause, d.verdict(program)) {
+            counts[c as usize] += 1;
+        }
+    }
+    if counts.iter().all(|&n| n == 0) {
+        return out;
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Chờ cấp có thẩm quyền xem xét, quyết định:");
+    for (c, n) in counts.iter().enumerate().filter(|(_, &n)| n > 0) {
+        let clause = &program.clauses[c];
+        let ClauseKind::Refer(r) = &clause.kind else {
+            continue;
+        };
+        let who = match program.blocks[clause.block].kind {
+            SubjectKind::Member => "đảng viên",
+            SubjectKind::Organisation => "tổ chức",
+        };
+        let among = if r.among.is_empty() {
+            String::new()
+        } else {
+            let codes: Vec<&str> = r.among.iter().map(|&g| program.grade_code(g)).collect();
+            format!(" (còn xem xét: {})", codes.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "  {} {who} — {} [{}]{among}",
+            style.int(*n),
+            r.reason,
+            clause.name
+        );
+    }
     out
 }
 

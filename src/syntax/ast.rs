@@ -168,6 +168,31 @@ pub enum ClauseBody {
         grade: Ident,
         label: Option<Spanned<String>>,
     },
+    /// `refer "reason" [among [G, …]] when …`, or `otherwise refer …`
+    /// (`when` is `None`): the text leaves the case to the competent level.
+    Refer {
+        referral: Referral,
+        when: Option<Expr>,
+    },
+}
+
+impl ClauseBody {
+    /// Decides whatever the earlier clauses left: `otherwise …`.
+    pub fn is_otherwise(&self) -> bool {
+        matches!(
+            self,
+            ClauseBody::Otherwise { .. } | ClauseBody::Refer { when: None, .. }
+        )
+    }
+}
+
+/// A case the text leaves to the competent level ("cấp có thẩm quyền xem
+/// xét, quyết định"): why, and the grades still in question where the text
+/// narrows them (empty: any grade).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Referral {
+    pub reason: Spanned<String>,
+    pub among: Vec<Ident>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -268,8 +293,10 @@ pub struct ChildCount {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expectation {
-    /// `None` = expect "not graded".
+    /// `None` = expect "not graded", or "to decide" when `to_decide`.
     pub grade: Option<Ident>,
+    /// `expect to decide`: a case for the competent level.
+    pub to_decide: bool,
     pub by: Option<Ident>,
     pub span: Span,
 }

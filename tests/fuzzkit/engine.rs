@@ -40,6 +40,16 @@ pub fn outcome(p: &Program, data: &Dataset, out: &EOutcome) -> Outcome {
                         a.cap
                     )
                 }),
+                to_decide: match d.verdict(p) {
+                    xeploai::eval::Verdict::ToDecide(r) => Some((
+                        r.reason.clone(),
+                        r.among
+                            .iter()
+                            .map(|&g| p.grade_code(g).to_string())
+                            .collect(),
+                    )),
+                    _ => None,
+                },
             };
             if entities.insert(id.clone(), dec).is_some() {
                 panic!("engine: two entities with id {id}");

@@ -55,6 +55,8 @@ pub struct Dec {
     pub decided: Option<String>,
     pub caps: Vec<String>,
     pub quota: Option<String>,
+    /// Left to the competent level: the reason and the grades in question.
+    pub to_decide: Option<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -605,6 +607,7 @@ impl<'a> Reference<'a> {
             decided: None,
             caps: Vec::new(),
             quota: None,
+            to_decide: None,
         };
         let clauses: Vec<&ast::Clause> = b
             .items
@@ -623,6 +626,25 @@ impl<'a> Reference<'a> {
                     (self.truthy(when, at)?, Some(self.code(&grade.node)))
                 }
                 ClauseBody::Otherwise { grade, .. } => (true, Some(self.code(&grade.node))),
+                ClauseBody::Refer { referral, when } => {
+                    let fires = match when {
+                        Some(w) => self.truthy(w, at)?,
+                        None => true,
+                    };
+                    if fires {
+                        // Best first, each once, as a report lists them.
+                        let mut among: Vec<u8> =
+                            referral.among.iter().map(|g| self.code(&g.node)).collect();
+                        among.sort();
+                        among.dedup();
+                        let among = among
+                            .iter()
+                            .map(|&g| self.grades[g as usize].clone())
+                            .collect();
+                        d.to_decide = Some((referral.reason.node.clone(), among));
+                    }
+                    (fires, None)
+                }
             };
             if fires {
                 d.clause = Some(c.name.node.clone());
@@ -696,7 +718,11 @@ impl<'a> Reference<'a> {
         };
         let d = self.decide(b, at)?;
         self.check(at)?;
-        let what = d.grade.clone().unwrap_or_else(|| "not graded".into());
+        let what = match (&d.grade, &d.to_decide) {
+            (Some(g), _) => g.clone(),
+            (None, Some(_)) => "to decide".into(),
+            (None, None) => "not graded".into(),
+        };
         Ok(match d.clause {
             Some(c) => format!("{what} by {c}"),
             None => what,
@@ -1029,5 +1055,6 @@ fn out_of_scope(kind: &'static str) -> Dec {
         decided: None,
         caps: Vec::new(),
         quota: None,
+        to_decide: None,
     }
 }

@@ -720,20 +720,36 @@ impl<'r> Gen<'r> {
             });
         }
         if self.rng.chance(0.3) {
+            let name = self.fresh();
+            let referral = self.referral();
+            let cond = self.cond(&sc, 3);
+            clauses.push(ClauseM {
+                name: name.clone(),
+                deciding: true,
+                otherwise: false,
+                text: format!("{name}: {referral} when {cond}"),
+            });
+        }
+        if self.rng.chance(0.3) {
             self.rng.shuffle(&mut clauses);
         }
         let name_o = self.fresh();
-        let g = if self.rng.chance(0.6) {
-            grades - 1
+        let text = if self.rng.chance(0.2) {
+            format!("{name_o}: otherwise {}", self.referral())
         } else {
-            self.rng.below(grades)
+            let g = if self.rng.chance(0.6) {
+                grades - 1
+            } else {
+                self.rng.below(grades)
+            };
+            let label = self.label();
+            format!("{name_o}: otherwise {}{label}", self.rules.grades[g].0)
         };
-        let label = self.label();
         clauses.push(ClauseM {
             name: name_o.clone(),
             deciding: true,
             otherwise: true,
-            text: format!("{name_o}: otherwise {}{label}", self.rules.grades[g].0),
+            text,
         });
         for _ in 0..self.rng.below(3) {
             let name = self.fresh();
@@ -759,6 +775,23 @@ impl<'r> Gen<'r> {
             filter,
             clauses,
         });
+    }
+
+    /// `refer "…"`, with the grades in question now and then (in any
+    /// order, a grade twice at times: the engine lists them best first).
+    fn referral(&mut self) -> String {
+        let reason = quote(&format!(
+            "cấp có thẩm quyền quyết định {}",
+            self.rng.below(9)
+        ));
+        if !self.rng.chance(0.5) {
+            return format!("refer {reason}");
+        }
+        let grades = self.rules.grades.len();
+        let among: Vec<String> = (0..self.rng.range(1, 4))
+            .map(|_| self.rules.grades[self.rng.below(grades)].0.clone())
+            .collect();
+        format!("refer {reason} among [{}]", among.join(", "))
     }
 
     fn label(&mut self) -> String {
@@ -1794,6 +1827,8 @@ impl Gen<'_> {
         let text = if deciding {
             if self.rng.chance(0.2) {
                 format!("{name}: not graded \"lý do mới\" when {cond}")
+            } else if self.rng.chance(0.15) {
+                format!("{name}: refer \"cấp có thẩm quyền quyết định\" when {cond}")
             } else {
                 format!("{name}: {g} when {cond}")
             }
@@ -1965,7 +2000,9 @@ impl Gen<'_> {
                     children_text.push_str(&format!(" {coll} {{ {} }}", counts.join(", ")));
                 }
             }
-            let expect = if self.rng.chance(0.2) {
+            let expect = if self.rng.chance(0.1) {
+                "to decide".to_string()
+            } else if self.rng.chance(0.2) {
                 "not graded".to_string()
             } else {
                 self.rules.grades[self.rng.below(self.rules.grades.len())]

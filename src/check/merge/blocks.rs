@@ -78,7 +78,7 @@ impl Merger<'_> {
                         self.out.blocks[index].damaged = true;
                         continue;
                     }
-                    (None, _, _) if matches!(c.body, ClauseBody::Otherwise { .. }) => {
+                    (None, _, _) if c.body.is_otherwise() => {
                         otherwise = Some(c.name.clone());
                     }
                     _ => {}
@@ -147,14 +147,12 @@ impl Merger<'_> {
             None if matches!(c.body, ClauseBody::Cap { .. }) => clauses.len(),
             None => clauses
                 .iter()
-                .position(|o| matches!(o.body, ClauseBody::Otherwise { .. }))
+                .position(|o| o.body.is_otherwise())
                 .unwrap_or(clauses.len()),
         };
         // `after NAME` may not put a deciding clause behind the `otherwise`.
         let deciding = !matches!(c.body, ClauseBody::Cap { .. });
-        let otherwise = clauses[..pos]
-            .iter()
-            .find(|o| matches!(o.body, ClauseBody::Otherwise { .. }));
+        let otherwise = clauses[..pos].iter().find(|o| o.body.is_otherwise());
         if let (true, Some(o)) = (deciding, otherwise) {
             let otherwise = o.name.node.clone();
             self.push(CheckError::AfterOtherwise {

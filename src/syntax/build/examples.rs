@@ -73,9 +73,11 @@ impl Builder<'_> {
                     let mut grade = None;
                     let mut by = None;
                     let mut seen_by = false;
+                    let mut to_decide = false;
                     for part in q.into_inner() {
                         match part.as_rule() {
                             Rule::kw_by => seen_by = true,
+                            Rule::to_decide_word => to_decide = true,
                             Rule::ident if seen_by => by = Some(self.ident(part)),
                             Rule::ident => grade = Some(self.ident(part)),
                             _ => {}
@@ -83,6 +85,7 @@ impl Builder<'_> {
                     }
                     expect = Some(Expectation {
                         grade,
+                        to_decide,
                         by,
                         span: espan,
                     });

@@ -436,6 +436,22 @@ impl Builder<'_> {
                     let when = self.expr(it.nth(1).expect("condition"))?;
                     body = Some(ClauseBody::NotGraded { reason, when });
                 }
+                Rule::refer => {
+                    let mut it = q.into_inner();
+                    let referral = self.referral(it.next().expect("referral"));
+                    let when = Some(self.expr(it.nth(1).expect("condition"))?);
+                    body = Some(ClauseBody::Refer { referral, when });
+                }
+                Rule::otherwise
+                    if q.clone().into_inner().nth(1).map(|x| x.as_rule())
+                        == Some(Rule::referral) =>
+                {
+                    let referral = self.referral(q.into_inner().nth(1).expect("referral"));
+                    body = Some(ClauseBody::Refer {
+                        referral,
+                        when: None,
+                    });
+                }
                 Rule::cap | Rule::grade_when | Rule::otherwise => {
                     let rule = q.as_rule();
                     let mut grade = None;
@@ -475,6 +491,27 @@ impl Builder<'_> {
             placement,
             span,
         })
+    }
+
+    /// `refer "reason" [among [G, …]]`.
+    fn referral(&self, p: Pair<Rule>) -> Referral {
+        let mut reason = None;
+        let mut among = Vec::new();
+        for part in p.into_inner() {
+            match part.as_rule() {
+                Rule::string => reason = Some(self.string(part)),
+                Rule::among => among.extend(
+                    part.into_inner()
+                        .filter(|x| x.as_rule() == Rule::ident)
+                        .map(|x| self.ident(x)),
+                ),
+                _ => {}
+            }
+        }
+        Referral {
+            reason: reason.expect("referral reason"),
+            among,
+        }
     }
 
     fn quota(&self, p: Pair<Rule>, span: Span) -> Res<Quota> {
