@@ -113,6 +113,8 @@ pub struct Reference<'a> {
     review: Date,
     blocks: Vec<&'a ast::Grading>,
     quotas: Vec<&'a ast::Quota>,
+    /// The rows of the `report` block: their filters are evaluated too.
+    report_rows: Vec<&'a ast::ReportRow>,
     /// Grades so far (`None` = not graded or not yet).
     gm: Vec<Option<u8>>,
     go: Vec<Option<u8>>,
@@ -142,6 +144,7 @@ impl<'a> Reference<'a> {
             review: Date::new(2000, 1, 1).unwrap(),
             blocks: Vec::new(),
             quotas: Vec::new(),
+            report_rows: Vec::new(),
             gm: vec![None; world.members.len()],
             go: vec![None; world.orgs.len()],
             current: String::new(),
@@ -183,6 +186,7 @@ impl<'a> Reference<'a> {
                 Decl::Param(p) => param_exprs.push((p.name.node.clone(), &p.value)),
                 Decl::Grading(g) => r.blocks.push(g),
                 Decl::Quota(q) => r.quotas.push(q),
+                Decl::Report(rep) => r.report_rows.extend(&rep.rows),
                 _ => {}
             }
         }
@@ -793,6 +797,7 @@ impl<'a> Reference<'a> {
                 }
             }
         }
+        self.report_filters(&mdec, &odec)?;
         let mut entities = BTreeMap::new();
         for (m, d) in mdec.into_iter().enumerate() {
             let d = d.unwrap_or_else(|| out_of_scope("member"));
@@ -804,6 +809,31 @@ impl<'a> Reference<'a> {
         }
         findings.sort();
         Ok(Outcome { entities, findings })
+    }
+
+    /// A report row's filter is read for every entity in scope, after
+    /// grading: an arithmetic fault there stops grading as well.
+    fn report_filters(&mut self, mdec: &[Option<Dec>], odec: &[Option<Dec>]) -> R<()> {
+        for ri in 0..self.report_rows.len() {
+            let subject = &self.report_rows[ri].subject;
+            let Some(filter) = &subject.filter else {
+                continue;
+            };
+            let members = subject.kind == SubjectKind::Member;
+            for i in self.by_id(members, |_| true) {
+                let in_scope = if members {
+                    mdec[i].is_some()
+                } else {
+                    odec[i].is_some()
+                };
+                if in_scope {
+                    let at = self.at(subject.kind, i);
+                    self.truthy(filter, at)?;
+                    self.check(at)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn subjects(&mut self, qi: usize) -> R<Vec<usize>> {
