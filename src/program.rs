@@ -349,8 +349,14 @@ pub struct Aggregate {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Func {
+    /// Whole months between two dates.
     Months,
+    /// Days between two dates.
     Days,
+    /// A date moved by a number of months.
+    AddMonths,
+    /// A date moved by a number of days.
+    AddDays,
 }
 
 /// A compiled expression. Field reads are slots in the current entity's
@@ -377,7 +383,9 @@ pub enum CExpr {
     InSet(Box<CExpr>, Box<CExpr>),
     /// An aggregate; top-level ones are computed once per organisation.
     Agg(Box<Aggregate>, Option<u16>),
-    Call(Func, Vec<CExpr>),
+    /// A date function; the span names it when its date leaves the years
+    /// 1–9999.
+    Call(Func, Vec<CExpr>, Span),
     /// `if c then a else b`
     If(Box<CExpr>, Box<CExpr>, Box<CExpr>),
     /// A derived value (`let`), inlined where it is used; the wrapper only
@@ -584,7 +592,7 @@ fn mark_reads(e: &CExpr, kind: SubjectKind, out: &mut [Vec<bool>; 2]) {
                 mark_reads(x, kind, out);
             }
         }
-        CExpr::Call(_, args) => args.iter().for_each(|a| mark_reads(a, kind, out)),
+        CExpr::Call(_, args, _) => args.iter().for_each(|a| mark_reads(a, kind, out)),
         CExpr::Agg(agg, _) => {
             if let Some(arg) = &agg.arg {
                 mark_reads(arg, agg.coll.element(), out);

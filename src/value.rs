@@ -372,6 +372,26 @@ pub fn format_date(days: i32) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// `date` moved by `n` months, the day held to the month's last (31/8
+/// less 6 months is 28/2 or 29/2). `None` outside years 1–9999.
+pub fn add_months(date: i32, n: i64) -> Option<i32> {
+    let (y, m, d) = civil_from_days(date);
+    let index = (y as i64) * 12 + (m as i64 - 1) + n;
+    let y = i32::try_from(index.div_euclid(12)).ok()?;
+    let m = (index.rem_euclid(12) + 1) as u32;
+    if !(1..=9999).contains(&y) {
+        return None;
+    }
+    days_from_civil(y, m, d.min(days_in_month(y, m)))
+}
+
+/// `date` moved by `n` days. `None` outside years 1–9999.
+pub fn add_days(date: i32, n: i64) -> Option<i32> {
+    let moved = i32::try_from(date as i64 + n).ok()?;
+    let (y, _, _) = civil_from_days(moved);
+    (1..=9999).contains(&y).then_some(moved)
+}
+
 /// Whole months from `from` to `to` (negative when `to` is earlier).
 pub fn months_between(from: i32, to: i32) -> i64 {
     let (y1, m1, d1) = civil_from_days(from);
@@ -398,6 +418,14 @@ mod tests {
         assert_eq!(days_from_civil(2021, 2, 29), None);
         assert_eq!(parse_date("31/12/2021"), parse_iso_date("2021-12-31"));
         assert_eq!(parse_date("31/13/2021"), None);
+        let day = |s| parse_iso_date(s).unwrap();
+        assert_eq!(add_months(day("2021-12-31"), -6), Some(day("2021-06-30")));
+        assert_eq!(add_months(day("2024-08-31"), -6), Some(day("2024-02-29")));
+        assert_eq!(add_months(day("2021-01-15"), 12), Some(day("2022-01-15")));
+        assert_eq!(add_days(day("2021-06-30"), 1), Some(day("2021-07-01")));
+        assert_eq!(add_months(day("9999-12-01"), 1), None);
+        assert_eq!(add_days(day("0001-01-01"), -1), None);
+        assert_eq!(add_months(0, i64::MAX), None);
     }
 
     #[test]

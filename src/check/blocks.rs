@@ -342,7 +342,7 @@ fn reads_grades(e: &CExpr) -> bool {
         }
         CExpr::InList(a, items) => reads_grades(a) || items.iter().any(reads_grades),
         CExpr::If(c, a, b) => reads_grades(c) || reads_grades(a) || reads_grades(b),
-        CExpr::Call(_, args) => args.iter().any(reads_grades),
+        CExpr::Call(_, args, _) => args.iter().any(reads_grades),
         // `graded members` reads grades even when its condition does not.
         CExpr::Agg(agg, _) => agg.graded_only || agg.arg.as_ref().is_some_and(reads_grades),
     }

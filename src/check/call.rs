@@ -1,5 +1,6 @@
 //! Calls: aggregates over an organisation's children (`count`, `share`,
-//! `all`, `any`, `sum`, `min`, `max`) and date functions (`months`, `days`).
+//! `all`, `any`, `sum`, `min`, `max`) and date functions (`months`, `days`,
+//! `add_months`, `add_days`).
 
 use super::error::CheckError;
 use super::expr::{ordered, GradeAccess, Scope};
@@ -8,8 +9,114 @@ use super::Compiler;
 use crate::program::*;
 use crate::source::Span;
 use crate::syntax::ast::{Expr, ExprKind, Ident, SubjectKind};
+use crate::value::{Rat, Value};
+
+/// A whole number known when the rules are read (`-6` is a negation of
+/// the constant 6).
+fn constant_int(e: &CExpr) -> Option<i64> {
+    let r = match e {
+        CExpr::Const(Value::Num(r)) => *r,
+        CExpr::Neg(inner, _) => match &**inner {
+            CExpr::Const(Value::Num(r)) => Rat {
+                num: -r.num,
+                den: r.den,
+            },
+            _ => return None,
+        },
+        _ => return None,
+    };
+    (r.den == 1).then(|| i64::try_from(r.num).ok()).flatten()
+}
 
 impl Compiler<'_> {
+    /// `months(from, to)`, `days(from, to)`: whole months or days between
+    /// two dates.
+    fn date_span_call(
+        &mut self,
+        f: &Ident,
+        args: &[Expr],
+        scope: &Scope,
+        span: Span,
+    ) -> Option<(CExpr, Ty)> {
+        let func = if f.node == "months" {
+            Func::Months
+        } else {
+            Func::Days
+        };
+        if args.len() != 2 {
+            self.bad_call(
+                span,
+                format!("`{}` takes two dates", f.node),
+                format!(
+                    "`{}(from, to)`, e.g. `{}(admitted, review_date)`",
+                    f.node, f.node
+                ),
+            );
+            return None;
+        }
+        let a = self.expect(
+            &args[0],
+            scope,
+            Ty::Date,
+            "the first argument is the earlier date",
+        );
+        let b = self.expect(
+            &args[1],
+            scope,
+            Ty::Date,
+            "the second argument is the later date",
+        );
+        Some((CExpr::Call(func, vec![a?, b?], span), Ty::Int))
+    }
+
+    /// `add_months(date, n)`, `add_days(date, n)`: a date moved by whole
+    /// months or days (negative: earlier). On constants it is worked out
+    /// here, so a test can write `admitted: add_months(review_date, -6)`
+    /// and hold for every review year.
+    fn date_shift_call(
+        &mut self,
+        f: &Ident,
+        args: &[Expr],
+        scope: &Scope,
+        span: Span,
+    ) -> Option<(CExpr, Ty)> {
+        let months = f.node == "add_months";
+        if args.len() != 2 {
+            self.bad_call(
+                span,
+                format!("`{}` takes a date and a whole number", f.node),
+                format!("e.g. `{}(review_date, -6)`", f.node),
+            );
+            return None;
+        }
+        let date = self.expect(&args[0], scope, Ty::Date, "the first argument is a date");
+        let n = self.expect(
+            &args[1],
+            scope,
+            Ty::Int,
+            "the second argument is a whole number of months or days (negative: earlier)",
+        );
+        let (date, n) = (date?, n?);
+        if let (CExpr::Const(Value::Date(d)), Some(n)) = (&date, constant_int(&n)) {
+            let moved = if months {
+                crate::value::add_months(*d, n)
+            } else {
+                crate::value::add_days(*d, n)
+            };
+            let Some(moved) = moved else {
+                self.bad_call(
+                    span,
+                    "this date falls outside the years 1–9999".into(),
+                    "move the date by fewer months or days".into(),
+                );
+                return None;
+            };
+            return Some((CExpr::Const(Value::Date(moved)), Ty::Date));
+        }
+        let func = if months { Func::AddMonths } else { Func::AddDays };
+        Some((CExpr::Call(func, vec![date, n], span), Ty::Date))
+    }
+
     pub(super) fn call(
         &mut self,
         f: &Ident,
@@ -25,40 +132,21 @@ impl Compiler<'_> {
             "sum" => AggFunc::Sum,
             "min" => AggFunc::Min,
             "max" => AggFunc::Max,
-            "months" | "days" => {
-                let func = if f.node == "months" {
-                    Func::Months
-                } else {
-                    Func::Days
-                };
-                if args.len() != 2 {
-                    self.bad_call(
-                        span,
-                        format!("`{}` takes two dates", f.node),
-                        format!(
-                            "`{}(from, to)`, e.g. `{}(admitted, review_date)`",
-                            f.node, f.node
-                        ),
-                    );
-                    return None;
-                }
-                let a = self.expect(
-                    &args[0],
-                    scope,
-                    Ty::Date,
-                    "the first argument is the earlier date",
-                );
-                let b = self.expect(
-                    &args[1],
-                    scope,
-                    Ty::Date,
-                    "the second argument is the later date",
-                );
-                return Some((CExpr::Call(func, vec![a?, b?]), Ty::Int));
-            }
+            "months" | "days" => return self.date_span_call(f, args, scope, span),
+            "add_months" | "add_days" => return self.date_shift_call(f, args, scope, span),
             other => {
                 let names = [
-                    "count", "share", "all", "any", "sum", "min", "max", "months", "days",
+                    "count",
+                    "share",
+                    "all",
+                    "any",
+                    "sum",
+                    "min",
+                    "max",
+                    "months",
+                    "days",
+                    "add_months",
+                    "add_days",
                 ];
                 let help = help_for(other, names, || {
                     format!("the functions are {}", names.join(", "))

@@ -8,7 +8,7 @@ use crate::program::*;
 use crate::source::Span;
 use crate::syntax::ast::{BinOp, SubjectKind};
 pub use crate::value::{compare, equal};
-use crate::value::{months_between, Rat, Value};
+use crate::value::{add_days, add_months, months_between, Rat, Value};
 
 /// Grades decided so far (`u8::MAX` = none yet, or not graded).
 #[derive(Debug, Clone)]
@@ -263,17 +263,28 @@ impl<'a> Env<'a> {
                 }
                 v
             }
-            CExpr::Call(f, args) => {
-                let (Value::Date(a), Value::Date(b)) = (
+            CExpr::Call(f, args, span) => {
+                let (Value::Date(a), b) = (
                     self.eval(&args[0], at, memo, t),
                     self.eval(&args[1], at, memo, t),
                 ) else {
                     return Value::None;
                 };
-                Value::Num(Rat::int(match f {
-                    Func::Months => months_between(a, b),
-                    Func::Days => b as i64 - a as i64,
-                }))
+                match (f, b) {
+                    (Func::Months, Value::Date(b)) => Value::Num(Rat::int(months_between(a, b))),
+                    (Func::Days, Value::Date(b)) => Value::Num(Rat::int(b as i64 - a as i64)),
+                    (Func::AddMonths | Func::AddDays, Value::Num(n)) => {
+                        let moved = i64::try_from(n.num).ok().and_then(|n| match f {
+                            Func::AddMonths => add_months(a, n),
+                            _ => add_days(a, n),
+                        });
+                        match moved {
+                            Some(d) => Value::Date(d),
+                            None => self.fail(FaultKind::Overflow, *span, at),
+                        }
+                    }
+                    _ => Value::None,
+                }
             }
         }
     }
