@@ -131,6 +131,8 @@ pub struct FieldInfo {
     pub default: Option<Value>,
     /// Column headers accepted for this field, first = canonical.
     pub columns: Vec<String>,
+    /// The file must have the column even if the field is optional.
+    pub column_required: bool,
     pub span: Span,
 }
 
@@ -142,11 +144,22 @@ pub struct LetInfo {
     pub span: Span,
 }
 
+/// `require CONDITION "message"`: every record must meet the condition
+/// (a `none` result counts as met: the condition guards its own `none`s).
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    pub condition: CExpr,
+    pub message: String,
+    pub cite: Option<String>,
+    pub span: Span,
+}
+
 /// The fields of one kind of entity, and where the built-in ones are.
 #[derive(Debug, Clone, Default)]
 pub struct SchemaInfo {
     pub fields: Vec<FieldInfo>,
     pub lets: Vec<LetInfo>,
+    pub requirements: Vec<Requirement>,
     pub id: usize,
     pub name: usize,
     /// member: `organisation`; organisation: `parent`.
@@ -277,6 +290,8 @@ pub struct TestInfo {
     pub kind: SubjectKind,
     /// One value per schema field (`None` where the test gives none).
     pub record: Vec<Value>,
+    /// `with NAME = VALUE`: (parameter index, value) for this test only.
+    pub params: Vec<(usize, Value)>,
     pub children: Vec<TestChild>,
     pub expect: Expected,
     pub by: Option<usize>,

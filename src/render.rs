@@ -140,6 +140,15 @@ fn clipped(text: &str) -> String {
     format!("{head} … ({left_out} characters left out) … {tail}")
 }
 
+/// A help of several lines (a list of rows, say) is cut line by line.
+fn clipped_lines(text: &str) -> String {
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|l| clipped(&escape_controls(l)))
+        .collect();
+    lines.join("\n")
+}
+
 /// What a character is called in a message ("a NUL byte (U+0000)"), when
 /// it is one a person cannot see.
 pub fn name_of_invisible(c: char) -> Option<String> {
@@ -194,7 +203,7 @@ impl<'a> Shown<'a> {
             inner: d,
             message: clipped(&escape_controls(&d.to_string())),
             code: d.code().map(|c| c.to_string()),
-            help: d.help().map(|h| clipped(&escape_controls(&h.to_string()))),
+            help: d.help().map(|h| clipped_lines(&h.to_string())),
             source,
             labels,
             related: d

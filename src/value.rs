@@ -376,7 +376,7 @@ pub fn format_date(days: i32) -> String {
 /// less 6 months is 28/2 or 29/2). `None` outside years 1–9999.
 pub fn add_months(date: i32, n: i64) -> Option<i32> {
     let (y, m, d) = civil_from_days(date);
-    let index = (y as i64) * 12 + (m as i64 - 1) + n;
+    let index = ((y as i64) * 12 + (m as i64 - 1)).checked_add(n)?;
     let y = i32::try_from(index.div_euclid(12)).ok()?;
     let m = (index.rem_euclid(12) + 1) as u32;
     if !(1..=9999).contains(&y) {
@@ -387,7 +387,7 @@ pub fn add_months(date: i32, n: i64) -> Option<i32> {
 
 /// `date` moved by `n` days. `None` outside years 1–9999.
 pub fn add_days(date: i32, n: i64) -> Option<i32> {
-    let moved = i32::try_from(date as i64 + n).ok()?;
+    let moved = i32::try_from((date as i64).checked_add(n)?).ok()?;
     let (y, _, _) = civil_from_days(moved);
     (1..=9999).contains(&y).then_some(moved)
 }

@@ -330,7 +330,7 @@ impl Compiler<'_> {
 }
 
 /// Whether evaluating `e` reads any grade (its own or its children's).
-fn reads_grades(e: &CExpr) -> bool {
+pub(super) fn reads_grades(e: &CExpr) -> bool {
     match e {
         CExpr::Grade => true,
         CExpr::Const(_) | CExpr::Field(_) | CExpr::Param(_) => false,

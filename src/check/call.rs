@@ -113,7 +113,11 @@ impl Compiler<'_> {
             };
             return Some((CExpr::Const(Value::Date(moved)), Ty::Date));
         }
-        let func = if months { Func::AddMonths } else { Func::AddDays };
+        let func = if months {
+            Func::AddMonths
+        } else {
+            Func::AddDays
+        };
         Some((CExpr::Call(func, vec![date, n], span), Ty::Date))
     }
 

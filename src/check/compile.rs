@@ -79,6 +79,8 @@ impl<'a> Compiler<'a> {
         self.params(&m.params);
         self.lets(&m.member_items, SubjectKind::Member);
         self.lets(&m.org_items, SubjectKind::Organisation);
+        self.requirements(&m.member_items, SubjectKind::Member);
+        self.requirements(&m.org_items, SubjectKind::Organisation);
         let (blocks, clauses) = self.blocks(&m.blocks);
         let quotas = m.quotas.iter().filter_map(|q| self.quota(q)).collect();
         let report = self.report(&m, &blocks);
@@ -311,6 +313,7 @@ impl<'a> Compiler<'a> {
                 range,
                 default,
                 columns,
+                column_required: f.column_required,
                 span: f.name.span,
             });
         }
@@ -382,6 +385,44 @@ impl<'a> Compiler<'a> {
                 cite: p.cite.as_ref().map(|c| c.node.clone()),
                 span: p.name.span,
             });
+        }
+    }
+
+    /// `require` items: yes/no conditions on a record's own values (read
+    /// before anyone is graded, so never on grades).
+    fn requirements(&mut self, items: &[SchemaItem], kind: SubjectKind) {
+        for item in items {
+            let SchemaItem::Require(r) = item else {
+                continue;
+            };
+            self.current = String::new();
+            let scope = Scope::own(kind, "a requirement");
+            let Some(condition) = self.expect(
+                &r.condition,
+                &scope,
+                Ty::Bool,
+                "a requirement is a yes/no condition, e.g. `require a + b == total \"…\"`",
+            ) else {
+                continue;
+            };
+            if super::blocks::reads_grades(&condition) {
+                self.bad_call(
+                    r.condition.span,
+                    "a requirement cannot read grades".into(),
+                    "requirements are checked on the data before anyone is graded; test grades in a grading clause".into(),
+                );
+                continue;
+            }
+            let info = Requirement {
+                condition,
+                message: r.message.node.clone(),
+                cite: r.cite.as_ref().map(|c| c.node.clone()),
+                span: r.condition.span,
+            };
+            match kind {
+                SubjectKind::Member => self.member.requirements.push(info),
+                SubjectKind::Organisation => self.organisation.requirements.push(info),
+            }
         }
     }
 

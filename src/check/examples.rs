@@ -214,15 +214,53 @@ impl Compiler<'_> {
             },
             None => None,
         };
+        let params = self.test_params(&t.params)?;
         Some(TestInfo {
             name: t.name.node.clone(),
             description: t.description.as_ref().map(|d| d.node.clone()),
             kind: t.record.kind,
             record: record?,
+            params,
             children,
             expect,
             by,
             span: t.name.span,
         })
+    }
+
+    /// `with NAME = VALUE` of a test: a declared parameter, a value of its
+    /// type and within its range.
+    fn test_params(&mut self, given: &[(ast::Ident, ast::Expr)]) -> Option<Vec<(usize, Value)>> {
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (name, e) in given {
+            let Some(i) = self.params.iter().position(|p| p.name == name.node) else {
+                let names: Vec<String> = self.params.iter().map(|p| p.name.clone()).collect();
+                let help = crate::check::suggest::help_for(
+                    &name.node,
+                    names.iter().map(String::as_str),
+                    || "`with` sets a parameter the rules declare with `param`".into(),
+                );
+                self.push(CheckError::UnknownName {
+                    what: "parameter",
+                    name: name.node.clone(),
+                    help,
+                    src: self.sources.named(name.span.file),
+                    span: name.span.into(),
+                });
+                ok = false;
+                continue;
+            };
+            let (ty, range) = (self.params[i].ty, self.params[i].range.clone());
+            let help = "the value is written as in the parameter's declaration";
+            let Some(v) = self.constant_of(e, ty, "a test's parameter value", help) else {
+                ok = false;
+                continue;
+            };
+            let what = format!("parameter `{}`", name.node);
+            ok &= self.in_range(&v, ty, &range, &what, e.span);
+            out.push((i, v));
+        }
+        ok.then_some(out)
     }
 }

@@ -30,7 +30,15 @@ pub(crate) fn map_columns(
     let mut source: Vec<Option<usize>> = Vec::with_capacity(schema.fields.len());
     for f in &schema.fields {
         let mut found: Option<usize> = None;
-        for want in f.columns.iter().map(|c| c.to_lowercase()) {
+        // A field's names are matched once each: `a: … column "A"` names
+        // one column twice (its field name and its label), not two.
+        let mut wants: Vec<String> = Vec::new();
+        for c in f.columns.iter().map(|c| c.to_lowercase()) {
+            if !wants.contains(&c) {
+                wants.push(c);
+            }
+        }
+        for want in wants {
             for (pos, _) in lower.iter().enumerate().filter(|(_, h)| **h == want) {
                 used[pos] = true;
                 match found {
@@ -111,7 +119,7 @@ pub(crate) fn map_columns(
             .map(|c| format!("\"{c}\""))
             .collect::<Vec<_>>()
             .join(" or ");
-        if f.default.is_none() && !f.optional {
+        if (f.default.is_none() && !f.optional) || f.column_required {
             errors.push(at_header(
                 None,
                 Problem::MissingColumn {

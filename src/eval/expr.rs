@@ -7,8 +7,8 @@ use crate::data::Dataset;
 use crate::program::*;
 use crate::source::Span;
 use crate::syntax::ast::{BinOp, SubjectKind};
-pub use crate::value::{compare, equal};
 use crate::value::{add_days, add_months, months_between, Rat, Value};
+pub use crate::value::{compare, equal};
 
 /// Grades decided so far (`u8::MAX` = none yet, or not graded).
 #[derive(Debug, Clone)]

@@ -9,6 +9,7 @@
 mod expr;
 mod params;
 mod quota;
+mod require;
 mod tests;
 mod trail;
 
@@ -18,6 +19,7 @@ pub use expr::{
 pub use params::{params_with, parse_param};
 
 pub use quota::{GroupRef, QuotaFinding};
+pub use require::RequirementError;
 pub use tests::{run_tests, TestOutcome};
 pub use trail::{explain, Step, Trail};
 
@@ -122,6 +124,10 @@ pub enum EvalError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Arithmetic(Box<ArithmeticError>),
+    /// Records that break a `require` of the schema.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Requirement(Box<RequirementError>),
     /// A parameter set on the command line has the wrong type.
     #[error("parameter `{name}` holds {expected}; {value:?} is not one")]
     #[diagnostic(
@@ -206,6 +212,7 @@ pub fn grade(program: &Program, data: &Dataset, params: &[Value]) -> Result<Outc
     let mut organisations = vec![Decision::default(); data.organisations.len()];
     let mut findings = Vec::new();
     let mut memo: Memo = vec![None; program.memo_slots];
+    require::check(program, data, params)?;
 
     // Which block grades each entity: the first whose filter holds.
     let member_blocks = blocks_for(program, data, params, &grades, SubjectKind::Member)?;

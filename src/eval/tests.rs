@@ -75,6 +75,16 @@ fn blank(program: &Program, kind: SubjectKind) -> Vec<Value> {
 }
 
 fn run_one(program: &Program, params: &[Value], t: &TestInfo) -> TestOutcome {
+    let mut own_params;
+    let params = if t.params.is_empty() {
+        params
+    } else {
+        own_params = params.to_vec();
+        for (i, v) in &t.params {
+            own_params[*i] = v.clone();
+        }
+        &own_params[..]
+    };
     let mut orgs = Table::new(&program.organisation, "(test)");
     let mut members = Table::new(&program.member, "(test)");
     let mut member_grades = Vec::new();

@@ -170,6 +170,9 @@ pub(super) fn decl_text(p: &mut Printer, decl: &Decl, span: Span) {
                 .map(|d| format!(" {}", quoted(&d.node)))
                 .unwrap_or_default();
             let mut out = format!("{}test {}{desc} {{\n", replace(t.replace), t.name.node);
+            for (name, value) in &t.params {
+                let _ = writeln!(out, "  with {} = {}", name.node, expr_text(value));
+            }
             let _ = writeln!(out, "  {}", record(&t.record));
             for c in &t.children {
                 let counts: Vec<String> = c
@@ -276,6 +279,10 @@ fn item_end(item: &SchemaItem) -> (Span, usize) {
                 .max(l.value.span.end);
             (l.name.span, end as usize)
         }
+        SchemaItem::Require(r) => {
+            let end = r.cite.as_ref().map_or(r.message.span.end, |c| c.span.end);
+            (r.span, end as usize)
+        }
     }
 }
 
@@ -317,7 +324,8 @@ fn schema(p: &mut Printer, s: &Schema, span: Span) {
                 }
                 if !f.columns.is_empty() {
                     let cols: Vec<String> = f.columns.iter().map(|c| quoted(&c.node)).collect();
-                    let _ = write!(rest, " column {}", cols.join(", "));
+                    let required = if f.column_required { "required " } else { "" };
+                    let _ = write!(rest, " column {required}{}", cols.join(", "));
                 }
                 rest.push_str(&cite(&f.cite));
                 let line = if rest.is_empty() {
@@ -332,6 +340,12 @@ fn schema(p: &mut Printer, s: &Schema, span: Span) {
                 l.name.node,
                 expr_text(&l.value),
                 cite(&l.cite)
+            ),
+            SchemaItem::Require(r) => format!(
+                "  require {} {}{}\n",
+                expr_text(&r.condition),
+                quoted(&r.message.node),
+                cite(&r.cite)
             ),
         };
         p.item(

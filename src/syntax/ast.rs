@@ -78,6 +78,17 @@ pub struct Schema {
 pub enum SchemaItem {
     Field(Box<FieldDef>),
     Let(LetDef),
+    Require(Requirement),
+}
+
+/// `require CONDITION "message"`: a condition every record must meet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Requirement {
+    pub condition: Expr,
+    pub message: Spanned<String>,
+    pub cite: Option<Spanned<String>>,
+    /// From `require` to the message.
+    pub span: Span,
 }
 
 /// `in LOW..HIGH`: the values a field or parameter may hold; either
@@ -97,6 +108,8 @@ pub struct FieldDef {
     pub range: Option<RangeDecl>,
     pub default: Option<Expr>,
     pub columns: Vec<Spanned<String>>,
+    /// `column required …`: the file must have one of the columns.
+    pub column_required: bool,
     pub cite: Option<Spanned<String>>,
 }
 
@@ -269,6 +282,8 @@ pub struct Test {
     pub replace: bool,
     pub name: Ident,
     pub description: Option<Spanned<String>>,
+    /// `with NAME = VALUE`: parameters set for this test only.
+    pub params: Vec<(Ident, Expr)>,
     pub record: Record,
     pub children: Vec<TestChildren>,
     pub expect: Expectation,

@@ -41,8 +41,15 @@ impl Builder<'_> {
         let mut record = None;
         let mut children = Vec::new();
         let mut expect = None;
+        let mut params = Vec::new();
         for q in p.into_inner() {
             match q.as_rule() {
+                Rule::test_param => {
+                    let mut it = q.into_inner().skip(1);
+                    let name = self.ident(it.next().expect("parameter name"));
+                    let _assign = it.next();
+                    params.push((name, self.expr(it.next().expect("parameter value"))?));
+                }
                 Rule::replace => replace = true,
                 Rule::ident => name = Some(self.ident(q)),
                 Rule::string => description = Some(self.string(q)),
@@ -97,6 +104,7 @@ impl Builder<'_> {
             replace,
             name: name.expect("test name"),
             description,
+            params,
             record: record.expect("test record"),
             children,
             expect: expect.expect("test expectation"),

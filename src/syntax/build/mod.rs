@@ -322,6 +322,7 @@ impl Builder<'_> {
                         range: None,
                         default: None,
                         columns: Vec::new(),
+                        column_required: false,
                         cite: None,
                     };
                     for rest in fi {
@@ -330,8 +331,12 @@ impl Builder<'_> {
                             Rule::assign => {}
                             Rule::expr => f.default = Some(self.expr(rest)?),
                             Rule::columns => {
-                                f.columns =
-                                    rest.into_inner().skip(1).map(|s| self.string(s)).collect()
+                                for part in rest.into_inner().skip(1) {
+                                    match part.as_rule() {
+                                        Rule::column_required => f.column_required = true,
+                                        _ => f.columns.push(self.string(part)),
+                                    }
+                                }
                             }
                             Rule::cite => f.cite = self.cite(Some(rest)),
                             r => unreachable!("grammar: field part {r:?}"),
@@ -348,6 +353,18 @@ impl Builder<'_> {
                         name,
                         value,
                         cite: self.cite(li.next()),
+                    }));
+                }
+                Rule::require_def => {
+                    let span = self.span(&item);
+                    let mut ri = item.into_inner().skip(1);
+                    let condition = self.expr(ri.next().expect("require condition"))?;
+                    let message = self.string(ri.next().expect("require message"));
+                    items.push(SchemaItem::Require(Requirement {
+                        condition,
+                        message,
+                        cite: self.cite(ri.next()),
+                        span,
                     }));
                 }
                 r => unreachable!("grammar: schema item {r:?}"),
