@@ -416,6 +416,8 @@ fn write_members(
             &later[4],
             &later[5],
             &later[6],
+            &later[7],
+            &later[8],
         ])?;
     }
     Ok(())
@@ -448,8 +450,9 @@ fn draw(n: usize, salt: u64, below: u64) -> u64 {
 
 /// Columns later regimes read, consistent with the 2021 grade: the share
 /// of targets exceeded, self-detection, the leader's unit's targets, the
-/// 100-point score, official-duty discipline, late tasks, shortcomings.
-fn later_fields(g: Grade, row: &MemberRow, n: usize) -> [String; 7] {
+/// 100-point score, official-duty discipline, late tasks, shortcomings,
+/// and for a leader the late and exceeded shares of the units led.
+fn later_fields(g: Grade, row: &MemberRow, n: usize) -> [String; 9] {
     let pct = |v: u64| format!("{v}%");
     let exceeded = match g {
         Grade::Excellent => pct(45 + draw(n, 1, 46)),
@@ -465,7 +468,13 @@ fn later_fields(g: Grade, row: &MemberRow, n: usize) -> [String; 7] {
     let led_unit_targets = if !row.led_unit.is_empty() {
         pct(30 + draw(n, 3, 20))
     } else if draw(n, 3, 12) == 0 && g != Grade::New {
-        pct(90 + draw(n, 3, 11))
+        // Most units led complete every task; one in six falls a little
+        // short (a case QĐ 366 leaves to the competent level).
+        if draw(n, 9, 6) == 0 {
+            pct(90 + draw(n, 3, 10))
+        } else {
+            pct(100)
+        }
     } else {
         String::new()
     };
@@ -478,13 +487,10 @@ fn later_fields(g: Grade, row: &MemberRow, n: usize) -> [String; 7] {
         Grade::Pass => 52 + draw(n, 4, 17),
         Grade::Fail if disciplined => 60 + draw(n, 4, 20),
         Grade::Fail => 30 + draw(n, 4, 19),
-        Grade::New => 0,
+        // Not graded in 2021; by 2025 they are, with an ordinary score.
+        Grade::New => 72 + draw(n, 4, 18),
     };
-    let score = if g == Grade::New {
-        String::new()
-    } else {
-        score.to_string()
-    };
+    let score = score.to_string();
     let official = if disciplined && draw(n, 5, 2) == 0 {
         "có"
     } else {
@@ -500,6 +506,13 @@ fn later_fields(g: Grade, row: &MemberRow, n: usize) -> [String; 7] {
     } else {
         "có"
     };
+    let (led_late, led_exceeded) = if led_unit_targets.is_empty() {
+        (String::new(), String::new())
+    } else if g == Grade::Excellent {
+        ("0%".into(), pct(30 + draw(n, 10, 31)))
+    } else {
+        ("0%".into(), pct(draw(n, 10, 30)))
+    };
     [
         exceeded,
         self_detected.into(),
@@ -508,10 +521,12 @@ fn later_fields(g: Grade, row: &MemberRow, n: usize) -> [String; 7] {
         official.into(),
         late,
         fixed.into(),
+        led_late,
+        led_exceeded,
     ]
 }
 
-const MEMBER_HEADER: [&str; 21] = [
+const MEMBER_HEADER: [&str; 23] = [
     "Mã đảng viên",
     "Họ và tên",
     "Mã chi bộ",
@@ -534,6 +549,9 @@ const MEMBER_HEADER: [&str; 21] = [
     "Kỷ luật liên quan thực thi công vụ",
     "Tỷ lệ nhiệm vụ chậm tiến độ",
     "Đã khắc phục hạn chế kỳ trước",
+    // Read from 2025 (QĐ 366) on: the units a leader directly leads.
+    "Tỷ lệ nhiệm vụ chậm tiến độ của đơn vị phụ trách",
+    "Tỷ lệ nhiệm vụ vượt mức của đơn vị phụ trách",
 ];
 
 const ORG_HEADER: [&str; 16] = [
