@@ -12,30 +12,15 @@
 
 mod allocate;
 mod names;
+#[path = "../shared/synth.rs"]
+mod synth;
 
 use std::path::{Path, PathBuf};
 
 use allocate::{allocate, excellent_cells, Container};
-use names::{grassroots, FAMILY, GIVEN_F, GIVEN_M, MIDDLE_F, MIDDLE_M};
-
-/// SplitMix64: small, fixed, and the same on every platform.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-    pub fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
-}
+use names::grassroots;
+pub use synth::Rng;
+use synth::{date, person};
 
 /// Target grade of an organisation or member.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -91,26 +76,6 @@ fn levels(grade: Grade, rng: &mut Rng) -> (&'static str, &'static str) {
         Grade::Good => ("Tốt", rng.pick(&["Tốt", "Trung bình", "Tốt", "Xuất sắc"])),
         _ => ("Trung bình", rng.pick(&["Trung bình", "Tốt"])),
     }
-}
-
-fn date(rng: &mut Rng, from_year: u32, to_year: u32) -> String {
-    let y = from_year + rng.below((to_year - from_year + 1) as usize) as u32;
-    format!("{:02}/{:02}/{y}", 1 + rng.below(28), 1 + rng.below(12))
-}
-
-fn person(rng: &mut Rng) -> String {
-    let female = rng.below(5) < 2;
-    let (middle, given) = if female {
-        (MIDDLE_F, GIVEN_F)
-    } else {
-        (MIDDLE_M, GIVEN_M)
-    };
-    format!(
-        "{} {} {}",
-        rng.pick(FAMILY),
-        rng.pick(middle),
-        rng.pick(given)
-    )
 }
 
 /// Writes one district; `prefix` keeps ids unique across copies.
@@ -496,7 +461,8 @@ fn later_fields(g: Grade, row: &MemberRow, n: usize) -> [String; 9] {
     } else {
         ""
     };
-    let late = if g == Grade::Pass {
+    // The sick-capped worked as the good do: on time.
+    let late = if g == Grade::Pass && sick < 3 {
         pct(draw(n, 6, 21))
     } else {
         "0%".into()

@@ -1,6 +1,6 @@
-//! The district's organisations and the stock of Vietnamese names the
-//! generator draws from.
+//! The district's organisations.
 
+use crate::synth::HAMLETS;
 use crate::Grade;
 use crate::{N, T, X};
 
@@ -12,55 +12,6 @@ pub struct Grassroots {
     pub cells: Vec<String>,
 }
 
-pub const FAMILY: &[&str] = &[
-    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Giáp", "Ngô", "Đỗ", "Vũ", "Hà", "Lương", "Thân",
-    "Dương", "Bùi", "Đặng", "Hoàng", "Nguyễn", "Nguyễn", "Trần", "Lê",
-];
-pub const MIDDLE_M: &[&str] = &[
-    "Văn", "Đức", "Minh", "Quang", "Hữu", "Xuân", "Thành", "Công", "Ngọc", "Đình",
-];
-pub const MIDDLE_F: &[&str] = &["Thị", "Thu", "Thanh", "Ngọc", "Hồng", "Minh", "Thị", "Kim"];
-pub const GIVEN_M: &[&str] = &[
-    "An", "Bình", "Cường", "Dũng", "Dương", "Giang", "Hải", "Hùng", "Huy", "Khánh", "Long", "Mạnh",
-    "Nam", "Phong", "Quân", "Sơn", "Thắng", "Thành", "Toàn", "Trung", "Tuấn", "Việt", "Vinh",
-    "Hưng", "Lâm", "Đạt",
-];
-pub const GIVEN_F: &[&str] = &[
-    "Anh", "Chi", "Dung", "Hà", "Hạnh", "Hằng", "Hoa", "Hương", "Huyền", "Lan", "Liên", "Linh",
-    "Loan", "Mai", "Nga", "Ngọc", "Nhung", "Phương", "Thảo", "Thủy", "Trang", "Yến", "Vân", "Oanh",
-];
-pub const HAMLETS: &[&str] = &[
-    "Đồng Mới",
-    "Đồng Cả",
-    "Tân Sơn",
-    "Hòa Bình",
-    "Trại Nấm",
-    "Làng Chũng",
-    "Khe Cạn",
-    "Bãi Lát",
-    "Đồng Gia",
-    "Cầu Đá",
-    "Ao Đình",
-    "Đồng Bản",
-    "Thống Nhất",
-    "Quyết Tiến",
-    "Đồng Sim",
-    "Làng Trù",
-    "Đá Ninh",
-    "Tân Lập",
-    "Hố Chuối",
-    "Đồng Vương",
-    "Khuôn Cấm",
-    "Trại Hạ",
-    "Đồng Chùa",
-    "Đồng Vàng",
-    "Đồng Dinh",
-    "Lèo",
-    "Gốc Mít",
-    "Đồng Kim",
-    "Bản Ven",
-    "Na Lương",
-];
 pub const COMMUNE_UNITS: &[&str] = &[
     "Trường Mầm non",
     "Trường Tiểu học",
