@@ -305,6 +305,8 @@ pub enum Expected {
     NotGraded,
     /// `expect to decide`: a case for the competent level.
     ToDecide,
+    /// `expect rejected`: the record breaks a requirement of its schema.
+    Rejected,
 }
 
 /// Children of a test organisation that share a grade and a record.

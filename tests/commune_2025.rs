@@ -62,6 +62,18 @@ fn the_2026_review_of_the_commune() {
         let group = f["group"].as_str().unwrap_or("");
         assert!(!group.trim().is_empty(), "unnamed group in {f}");
     }
+    // A group the data names is shown as typed, without quotes.
+    let groups: Vec<&str> = json["quota_findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["group"].as_str())
+        .collect();
+    assert!(
+        groups.contains(&"Cán bộ lãnh đạo chủ chốt xã"),
+        "{groups:?}"
+    );
+    assert!(groups.contains(&"Khối trường học"), "{groups:?}");
     // The chi bộ directly under the đảng bộ xã are graded (or referred).
     let direct: Vec<&Value> = json["entities"]
         .as_array()

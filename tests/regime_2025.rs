@@ -253,3 +253,71 @@ schema member { a: number? column "A" }
     let data = xeploai::data::load_dir(&p, &dir).expect("one column, not two");
     assert!(data.warnings.is_empty(), "{:?}", data.warnings);
 }
+
+#[test]
+fn explain_flags_only_the_quotas_that_count_the_entity() {
+    let explain = |id: &str| {
+        let out = xeploai(&[
+            "explain",
+            "rules/2026.rules",
+            "--data",
+            "examples/yen-the-2021",
+            id,
+        ]);
+        assert_eq!(out.status.code(), Some(0));
+        text(&out.stdout)
+    };
+    // The grassroots quota is breached in the district, and DB03 is one of
+    // its HTXSNV; its cell DB03-C01 is HTXSNV too, in the same subtree,
+    // but the quota's `where` does not count a chi bộ trực thuộc.
+    assert!(explain("DB03").contains("quota excellent_grassroots"));
+    let cell = explain("DB03-C01");
+    assert!(cell.contains("Kết quả: HTXSNV"), "{cell}");
+    assert!(!cell.contains("excellent_grassroots"), "{cell}");
+}
+
+#[test]
+fn a_test_record_is_held_to_the_schemas_requirements() {
+    let rules = r#"extends "rules/2025.rules"
+test refused_as_expected "Tổng điểm lệch" {
+  member like member_80 { score: 84, score_general: 25, score_results: 60 }
+  expect rejected
+}
+test graded_but_refused "Tổng điểm lệch, chờ HTTNV" {
+  member like member_80 { score: 84, score_general: 25, score_results: 60 }
+  expect HTTNV by member_good
+}
+test expected_refusal_not_met "Hợp lệ nhưng chờ bị từ chối" {
+  member like member_80 { }
+  expect rejected
+}
+"#;
+    let p = program_from_text(rules);
+    let results = xeploai::eval::run_tests(&p, &p.default_params());
+    let by_name = |n: &str| results.iter().find(|r| r.name == n).unwrap();
+    assert!(by_name("refused_as_expected").passed);
+    let refused = by_name("graded_but_refused");
+    assert!(!refused.passed);
+    assert_eq!(
+        refused.actual,
+        "rejected by the requirement \"điểm nhóm tiêu chí chung cộng điểm nhóm kết quả thực hiện nhiệm vụ phải bằng tổng điểm\""
+    );
+    let unmet = by_name("expected_refusal_not_met");
+    assert!(!unmet.passed);
+    assert_eq!(unmet.expected, "rejected by a requirement of its schema");
+    assert_eq!(unmet.actual, "HTTNV by member_good");
+}
+
+#[test]
+fn expect_rejected_takes_no_clause() {
+    let rules = "extends \"rules/2025.rules\"\n\
+        test t { member like member_80 { } expect rejected by member_good }\n";
+    let Err(err) = xeploai::check::check_text("inline.rules", &root(), rules) else {
+        panic!("`expect rejected by …` must not check");
+    };
+    let text = render_all(&err.problems);
+    assert!(
+        text.contains("`expect rejected` names no clause") && text.contains("inline.rules:2:55"),
+        "{text}"
+    );
+}

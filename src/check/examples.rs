@@ -180,8 +180,19 @@ impl Compiler<'_> {
         let expect = match &t.expect.grade {
             Some(code) => Expected::Grade(self.grade(code)?),
             None if t.expect.to_decide => Expected::ToDecide,
+            None if t.expect.rejected => Expected::Rejected,
             None => Expected::NotGraded,
         };
+        if let (true, Some(name)) = (t.expect.rejected, &t.expect.by) {
+            self.push(CheckError::Misplaced {
+                what: "`expect rejected` names no clause: a refused record is decided by none"
+                    .into(),
+                help: "write `expect rejected` alone".into(),
+                src: self.sources.named(name.span.file),
+                span: name.span.into(),
+            });
+            return None;
+        }
         let by = match &t.expect.by {
             Some(name) => match clauses.iter().position(|c| c.name == name.node) {
                 Some(i) => Some(i),

@@ -21,8 +21,11 @@ pub enum GroupRef {
     Organisation(u32),
     /// Subjects with no matching ancestor.
     Outside,
-    /// Subjects sharing a value (`within by …`).
+    /// Subjects sharing a value (`within by …`), shown exactly.
     Value(String),
+    /// Subjects sharing a text (`within by quota_group`): the text names
+    /// the group as the staffer typed it; never confused with `none`.
+    Text(String),
 }
 
 impl GroupRef {
@@ -31,7 +34,7 @@ impl GroupRef {
         match self {
             GroupRef::All => ("toàn bộ".into(), None),
             GroupRef::Outside => ("(không thuộc nhóm nào)".into(), None),
-            GroupRef::Value(v) => (v.clone(), None),
+            GroupRef::Value(v) | GroupRef::Text(v) => (v.clone(), None),
             GroupRef::Organisation(o) => (
                 data.name(program, SubjectKind::Organisation, *o)
                     .to_string(),
@@ -70,25 +73,32 @@ pub(super) fn subjects(
     let mut memo: Memo = vec![None; program.memo_slots];
     let mut out = Vec::new();
     for i in 0..data.len(q.kind) as u32 {
-        let counted = match &q.filter {
-            None => true,
-            Some(f) => {
-                memo.iter_mut().for_each(|m| *m = None);
-                let at = At {
-                    kind: q.kind,
-                    index: i,
-                    top: true,
-                };
-                let holds = env.truthy(f, at, &mut memo, &mut NoTrace);
-                checked(&env, q.kind, i)?;
-                holds
-            }
-        };
-        if counted {
+        if is_subject(&env, &mut memo, q, i)? {
             out.push(i);
         }
     }
     Ok(out)
+}
+
+/// Whether the quota's `where` (if any) counts entity `index`.
+pub(super) fn is_subject(
+    env: &Env,
+    memo: &mut Memo,
+    q: &QuotaInfo,
+    index: u32,
+) -> Result<bool, EvalError> {
+    let Some(f) = &q.filter else {
+        return Ok(true);
+    };
+    memo.iter_mut().for_each(|m| *m = None);
+    let at = At {
+        kind: q.kind,
+        index,
+        top: true,
+    };
+    let holds = env.truthy(f, at, memo, &mut NoTrace);
+    checked(env, q.kind, index)?;
+    Ok(holds)
 }
 
 /// Stops an enforced organisation quota from lowering a grade that the
@@ -321,7 +331,10 @@ impl<'a> GroupKeys<'a> {
                     top: true,
                 };
                 let v = self.env.eval(e, at, &mut self.memo, &mut NoTrace);
-                GroupRef::Value(group_value(self.env.program, data, &v, *ty))
+                match &v {
+                    Value::Text(t) => GroupRef::Text(t.to_string()),
+                    _ => GroupRef::Value(group_value(self.env.program, data, &v, *ty)),
+                }
             }
         }
     }

@@ -61,6 +61,29 @@ pub fn check(program: &Program, data: &Dataset, params: &[Value]) -> Result<(), 
     Ok(())
 }
 
+/// The message of the first requirement that one record breaks, if any.
+pub(super) fn broken_by(
+    env: &Env,
+    kind: SubjectKind,
+    index: u32,
+    memo: &mut Memo,
+) -> Result<Option<String>, EvalError> {
+    for r in &env.program.schema(kind).requirements {
+        let at = At {
+            kind,
+            index,
+            top: true,
+        };
+        memo.iter_mut().for_each(|m| *m = None);
+        let holds = env.eval(&r.condition, at, memo, &mut NoTrace);
+        checked(env, kind, index)?;
+        if holds == Value::Bool(false) {
+            return Ok(Some(r.message.clone()));
+        }
+    }
+    Ok(None)
+}
+
 fn broken(
     env: &Env,
     r: &crate::program::Requirement,

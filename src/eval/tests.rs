@@ -150,12 +150,12 @@ fn run_one(program: &Program, params: &[Value], t: &TestInfo) -> TestOutcome {
             0
         }
     };
-    let expected_verdict = match t.expect {
-        Expected::Grade(g) => Verdict::Graded(g),
-        Expected::NotGraded => Verdict::NotGraded,
-        Expected::ToDecide => Verdict::ToDecide(&NO_REFERRAL),
+    let expected = match t.expect {
+        Expected::Grade(g) => describe(program, Verdict::Graded(g), t.by),
+        Expected::NotGraded => describe(program, Verdict::NotGraded, t.by),
+        Expected::ToDecide => describe(program, Verdict::ToDecide(&NO_REFERRAL), t.by),
+        Expected::Rejected => "rejected by a requirement of its schema".to_string(),
     };
-    let expected = describe(program, expected_verdict, t.by);
     let data = match Dataset::assemble(program, "(test)".into(), members, orgs) {
         Ok(d) => d,
         Err(_) => {
@@ -181,6 +181,26 @@ fn run_one(program: &Program, params: &[Value], t: &TestInfo) -> TestOutcome {
         actual: why,
         decision: Decision::default(),
     };
+    // A record the schema's requirements refuse is never graded: the test
+    // passes only if it expects that.
+    let refused = {
+        let env = Env::new(program, &data, params, &grades);
+        let mut memo: Memo = vec![None; program.memo_slots];
+        match super::require::broken_by(&env, t.kind, subject as u32, &mut memo) {
+            Ok(r) => r,
+            Err(e) => return failed(e.to_string()),
+        }
+    };
+    if let Some(message) = refused {
+        return TestOutcome {
+            name: t.name.clone(),
+            description: t.description.clone(),
+            passed: t.expect == Expected::Rejected,
+            expected,
+            actual: format!("rejected by the requirement \"{message}\""),
+            decision: Decision::default(),
+        };
+    }
     let block = match blocks_for(program, &data, params, &grades, t.kind) {
         Ok(blocks) => blocks[subject],
         Err(e) => return failed(e.to_string()),

@@ -3,7 +3,7 @@
 //! cap, and the quota that lowered or flagged it.
 
 use super::expr::{At, Env, Memo, Readings};
-use super::quota::{GroupKeys, QuotaFinding};
+use super::quota::{is_subject, GroupKeys, QuotaFinding};
 use super::{Decision, Outcome, QuotaAction};
 use crate::data::Dataset;
 use crate::program::*;
@@ -130,6 +130,10 @@ pub fn explain(
         if decision.grade != Some(q.grade)
             && decision.quota.is_none_or(|a| a.quota as usize != f.quota)
         {
+            continue;
+        }
+        // Only a subject the quota counts (its `where` holds) is flagged.
+        if !is_subject(&env, &mut memo, q, index).unwrap_or(false) {
             continue;
         }
         let mut keys = GroupKeys::new(program, data, params, &grades, q);

@@ -194,10 +194,11 @@ pub(super) fn decl_text(p: &mut Printer, decl: &Decl, span: Span) {
                     .collect();
                 let _ = writeln!(out, "  {} {{ {} }}", c.collection.node, counts.join(", "));
             }
-            let g = match (&t.expect.grade, t.expect.to_decide) {
-                (Some(g), _) => g.node.clone(),
-                (None, true) => "to decide".into(),
-                (None, false) => "not graded".into(),
+            let g = match (&t.expect.grade, t.expect.to_decide, t.expect.rejected) {
+                (Some(g), _, _) => g.node.clone(),
+                (None, true, _) => "to decide".into(),
+                (None, false, true) => "rejected".into(),
+                (None, false, false) => "not graded".into(),
             };
             let by = t
                 .expect

@@ -312,6 +312,8 @@ pub struct Expectation {
     pub grade: Option<Ident>,
     /// `expect to decide`: a case for the competent level.
     pub to_decide: bool,
+    /// `expect rejected`: the record breaks a requirement of its schema.
+    pub rejected: bool,
     pub by: Option<Ident>,
     pub span: Span,
 }

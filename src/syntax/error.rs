@@ -170,6 +170,7 @@ pub fn rule_name(rule: Rule) -> &'static str {
         Rule::kw_among => "`among`",
         Rule::kw_to => "`to`",
         Rule::kw_decide => "`decide`",
+        Rule::kw_rejected | Rule::rejected_word => "`rejected`",
         Rule::refer | Rule::referral => "`refer \"reason\"`",
         Rule::among => "`among [GRADE, …]`",
         Rule::to_decide_word => "`to decide`",

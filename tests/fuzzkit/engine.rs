@@ -80,6 +80,7 @@ pub fn group_name(p: &Program, data: &Dataset, g: &GroupRef) -> String {
         GroupRef::Organisation(o) => format!("org {}", data.id(p, SubjectKind::Organisation, *o)),
         GroupRef::Outside => "outside".into(),
         GroupRef::Value(s) => format!("value {s}"),
+        GroupRef::Text(s) => format!("value {s:?}"),
     }
 }
 

@@ -81,10 +81,12 @@ impl Builder<'_> {
                     let mut by = None;
                     let mut seen_by = false;
                     let mut to_decide = false;
+                    let mut rejected = false;
                     for part in q.into_inner() {
                         match part.as_rule() {
                             Rule::kw_by => seen_by = true,
                             Rule::to_decide_word => to_decide = true,
+                            Rule::rejected_word => rejected = true,
                             Rule::ident if seen_by => by = Some(self.ident(part)),
                             Rule::ident => grade = Some(self.ident(part)),
                             _ => {}
@@ -93,6 +95,7 @@ impl Builder<'_> {
                     expect = Some(Expectation {
                         grade,
                         to_decide,
+                        rejected,
                         by,
                         span: espan,
                     });
