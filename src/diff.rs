@@ -75,7 +75,9 @@ pub struct Diff {
     pub note: Option<String>,
     /// The number of grades of the new rules.
     pub grades: usize,
-    /// Either side can leave a case to the competent level.
+    /// Either side leaves some case to the competent level (the column
+    /// is shown only then, so a regime that could refer but did not keeps
+    /// the layout of the report it reproduces).
     pub refers: bool,
 }
 
@@ -202,7 +204,8 @@ pub fn compare(before: &Side, after: &Side) -> Result<Diff, ScaleMismatch> {
         findings: Vec::new(),
         note: None,
         grades: after.program.grades.len(),
-        refers: before.program.can_refer() || after.program.can_refer(),
+        refers: before.outcome.any_to_decide(before.program)
+            || after.outcome.any_to_decide(after.program),
     };
     let now = |d: &Decision| state(after.program, d, Some);
     let mut changes = Vec::new();

@@ -430,12 +430,6 @@ pub struct Program {
 }
 
 impl Program {
-    /// Some clause leaves cases to the competent level.
-    pub fn can_refer(&self) -> bool {
-        self.clauses
-            .iter()
-            .any(|c| matches!(c.kind, ClauseKind::Refer(_)))
-    }
     pub fn schema(&self, kind: SubjectKind) -> &SchemaInfo {
         match kind {
             SubjectKind::Member => &self.member,

@@ -383,6 +383,12 @@ fn write_members(
             &later[6],
             &later[7],
             &later[8],
+            if row.civil.is_empty() {
+                "không"
+            } else {
+                "có"
+            },
+            "có",
         ])?;
     }
     Ok(())
@@ -492,7 +498,7 @@ fn later_fields(g: Grade, row: &MemberRow, n: usize) -> [String; 9] {
     ]
 }
 
-const MEMBER_HEADER: [&str; 23] = [
+const MEMBER_HEADER: [&str; 25] = [
     "Mã đảng viên",
     "Họ và tên",
     "Mã chi bộ",
@@ -518,6 +524,11 @@ const MEMBER_HEADER: [&str; 23] = [
     // Read from 2025 (QĐ 366) on: the units a leader directly leads.
     "Tỷ lệ nhiệm vụ chậm tiến độ của đơn vị phụ trách",
     "Tỷ lệ nhiệm vụ vượt mức của đơn vị phụ trách",
+    // Read by every regime: a CBCCVC (whose party grade waits for the
+    // CBCCVC grade) and "kiểm điểm before grading"; everyone here is
+    // reviewed, and a CBCCVC is one with a CBCCVC grade.
+    "Là cán bộ, công chức, viên chức",
+    "Đã kiểm điểm",
 ];
 
 const ORG_HEADER: [&str; 16] = [

@@ -115,6 +115,14 @@ impl Outcome {
             SubjectKind::Organisation => &self.organisations,
         }
     }
+
+    /// Some case is left to the competent level.
+    pub fn any_to_decide(&self, program: &Program) -> bool {
+        self.members
+            .iter()
+            .chain(&self.organisations)
+            .any(|d| d.to_decide(program))
+    }
 }
 
 /// Grading cannot go on.

@@ -126,7 +126,9 @@ pub fn table(
     // Every cell first, then each column as wide as its widest cell.
     let mut head: Vec<String> = vec!["Cấp".into(), "Tổng số".into(), "Đã xếp loại".into()];
     head.extend(program.grades.iter().map(|g| g.code.clone()));
-    let refers = program.can_refer();
+    // Shown when some case waits for the competent level: a regime that
+    // could refer but did not keeps the layout of the seed report.
+    let refers = s.rows.iter().any(|r| r.to_decide > 0);
     if refers {
         head.push("Chờ cấp có thẩm quyền".into());
     }
