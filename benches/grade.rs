@@ -8,6 +8,9 @@
 //! The province is generated once into target/bench-data (set
 //! XEPLOAI_BENCH_DATA to use another folder).
 
+#[path = "../tests/common/convert.rs"]
+mod convert;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -134,6 +137,38 @@ fn bench(name: &str, rules: &Path, dir: &Path, runs: usize) {
     );
 }
 
+/// Reading the same dataset from Excel workbooks (real date and percent
+/// cells) against reading it from CSV, alternated in one run.
+fn bench_workbooks(name: &str, rules: &Path, dir: &Path, runs: usize) {
+    let program = xeploai::check::check_file(rules).expect("rules").program;
+    // Kept beside the generated province, never in the examples.
+    let books = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!(
+        "target/bench-data/{}-xlsx",
+        dir.file_name().expect("name").to_string_lossy()
+    ));
+    if !books.join("members.xlsx").exists() {
+        std::fs::create_dir_all(&books).expect("folder");
+        convert::to_workbooks(dir, &books);
+    }
+    let (mut csv, mut xlsx) = (Duration::MAX, Duration::MAX);
+    for _ in 0..runs {
+        let (t, _) = best_of(1, || xeploai::data::load_dir(&program, dir).expect("csv"));
+        csv = csv.min(t);
+        let (t, _) = best_of(1, || {
+            xeploai::data::load_dir(&program, &books).expect("xlsx")
+        });
+        xlsx = xlsx.min(t);
+    }
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!("{name}: load + validate from workbooks");
+    println!("  from CSV                  {:>9.1} ms   1.00×", ms(csv));
+    println!(
+        "  from .xlsx                {:>9.1} ms   {:.2}×",
+        ms(xlsx),
+        xlsx.as_secs_f64() / csv.as_secs_f64()
+    );
+}
+
 fn main() {
     // `cargo test --benches` runs this with --bench absent; stay quick then.
     let full = std::env::args().any(|a| a == "--bench");
@@ -145,7 +180,14 @@ fn main() {
         &root.join("examples/yen-the-2021"),
         if full { 20 } else { 1 },
     );
+    bench_workbooks(
+        "yen-the-2021",
+        &rules,
+        &root.join("examples/yen-the-2021"),
+        if full { 10 } else { 1 },
+    );
     if full {
         bench("province (229 districts)", &rules, &province(), 3);
+        bench_workbooks("province (229 districts)", &rules, &province(), 3);
     }
 }

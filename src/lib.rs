@@ -40,4 +40,5 @@ pub mod report;
 
 pub mod source;
 pub mod syntax;
+pub mod template;
 pub mod value;

@@ -100,6 +100,10 @@ impl SourceMap {
     pub fn files(&self) -> &[SourceFile] {
         &self.files
     }
+    /// The paths of the files read (so that no output lands on one).
+    pub fn paths(&self) -> Vec<std::path::PathBuf> {
+        self.files.iter().map(|f| f.path.clone()).collect()
+    }
     /// The source of a file in the form miette diagnostics carry.
     pub fn named(&self, id: FileId) -> NamedSource<Arc<str>> {
         let f = self.get(id);

@@ -141,10 +141,31 @@ fn missing_files_and_non_utf8_cells() {
         b"id,name,organisation,level\nm1,Nguy\xean,C1,High\n",
     )
     .expect("write");
+    // Not UTF-8 at all: the Windows code page, said aloud.
+    let d = load_dir(&p, &dir).expect("read as Windows-1258");
+    assert_eq!(
+        d.name(&p, xeploai::syntax::ast::SubjectKind::Member, 0),
+        "Nguyên"
+    );
+    assert_eq!(
+        d.warnings[0].to_string(),
+        "members.csv: the file is not UTF-8: read as Windows-1258 (the Vietnamese Windows code page); check that the Vietnamese letters came out right, or save the file as \"CSV UTF-8\" to be sure"
+    );
+    // UTF-8 with one damaged byte: that cell, not the whole file.
+    std::fs::write(
+        dir.join("members.csv"),
+        "id,name,organisation,level\nm1,Nguyễn Văn Á,C1,High\nm2,Nguy\u{FFFD},C1,High\n"
+            .replace('\u{FFFD}', "\u{0}")
+            .into_bytes()
+            .into_iter()
+            .map(|b| if b == 0 { 0xEA } else { b })
+            .collect::<Vec<u8>>(),
+    )
+    .expect("write");
     let e = load_dir(&p, &dir).expect_err("not utf8");
     assert_eq!(
         e.0[0].to_string(),
-        "members.csv:2: column \"name\": the value is not valid UTF-8 text; save the file as UTF-8"
+        "members.csv:3: column \"name\": the value is not valid UTF-8 text; save the file as UTF-8"
     );
 }
 
@@ -179,7 +200,8 @@ fn skipping_bad_rows_leaves_them_out_with_what_refers_to_them() {
         load_dir(&p, &dir).is_err(),
         "a strict load refuses the data"
     );
-    let (d, left_out) = xeploai::data::load_dir_skipping(&p, &dir).expect("the rest loads");
+    let (d, left_out) =
+        xeploai::data::load_dir_skipping(&p, &dir, &Default::default()).expect("the rest loads");
     let shown: Vec<String> = left_out.iter().map(|e| e.to_string()).collect();
     assert_eq!(
         shown,
@@ -193,7 +215,7 @@ fn skipping_bad_rows_leaves_them_out_with_what_refers_to_them() {
     assert_eq!((d.organisations.len(), d.members.len()), (2, 2));
     // A problem of a whole file still stops the load.
     let dir = dataset_dir("skip-column", orgs, "id,name,organisation\nm1,An,C1\n");
-    assert!(xeploai::data::load_dir_skipping(&p, &dir).is_err());
+    assert!(xeploai::data::load_dir_skipping(&p, &dir, &Default::default()).is_err());
 }
 
 /// The example with its rows in another order (the header kept first).

@@ -414,7 +414,7 @@ fn data_mutated() {
         let _ = errors.to_string();
         // The skipping loader must not panic either, and what it keeps grades.
         let skipped = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            xeploai::data::load_dir_skipping(&program, &tmp.0)
+            xeploai::data::load_dir_skipping(&program, &tmp.0, &Default::default())
         }));
         match skipped {
             Err(_) => Err(format!(

@@ -9,7 +9,7 @@ use crate::report::NumberStyle;
 pub(super) fn cmd_diff(
     old: &Path,
     new: &Path,
-    data: &Path,
+    data: &super::DataArgs,
     format: Format,
     out: Option<&Path>,
     sets: (&[Setting], &[Setting]),
@@ -72,7 +72,7 @@ pub(super) fn cmd_diff(
             old.display(),
             np.header.name,
             new.display(),
-            data.display(),
+            data.data.display(),
             crate::diff::text(np, new_data, &diff, limit, NumberStyle::Vi)
         ),
         Format::Json => {

@@ -4,6 +4,7 @@
 
 mod diff;
 mod fmt;
+mod template;
 mod test;
 
 use std::ffi::OsString;
@@ -31,6 +32,31 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Where the dataset is, and which sheets hold its tables.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DataArgs {
+    /// The dataset: a folder with the organisations and members tables
+    /// (.csv, .json, or workbooks .xlsx/.xls/.xlsb/.ods), or one workbook
+    /// whose sheets are the tables.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// The sheet of the members table, where the sheets' names do not say it.
+    #[arg(long, value_name = "SHEET")]
+    pub members_sheet: Option<String>,
+    /// The sheet of the organisations table, where the names do not say it.
+    #[arg(long, value_name = "SHEET")]
+    pub organisations_sheet: Option<String>,
+}
+
+impl DataArgs {
+    pub fn sheets(&self) -> crate::data::SheetChoice {
+        crate::data::SheetChoice {
+            members: self.members_sheet.clone(),
+            organisations: self.organisations_sheet.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
@@ -56,9 +82,8 @@ pub enum Command {
     Grade {
         /// The rules file.
         rules: PathBuf,
-        /// The dataset folder (organisations.csv and members.csv).
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
         /// Output form: the summary table, JSON, or CSV (one row per entity).
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
@@ -83,9 +108,8 @@ pub enum Command {
     Explain {
         /// The rules file.
         rules: PathBuf,
-        /// The dataset folder.
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
         /// The id of a member or an organisation.
         id: String,
         /// Override a parameter, e.g. `--set excellent_cap=30%`.
@@ -101,9 +125,8 @@ pub enum Command {
         old: PathBuf,
         /// The rules after (the new guidance).
         new: PathBuf,
-        /// The dataset folder.
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
         /// Table, JSON, or CSV (one row per changed entity).
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
@@ -158,6 +181,17 @@ pub enum Command {
         /// With --accept: also record a golden outcome on this dataset.
         #[arg(long, requires = "accept")]
         data: Option<PathBuf>,
+    },
+    /// Write an empty workbook to fill in: the sheets and headers the rules read.
+    #[command(
+        after_help = "Example:\n  xeploai template rules/2025.rules --out du_lieu_2025.xlsx\n\nFill in the sheets \"Tổ chức\" and \"Đảng viên\", then: xeploai grade rules/2025.rules --data du_lieu_2025.xlsx"
+    )]
+    Template {
+        /// The rules file whose schemas the workbook follows.
+        rules: PathBuf,
+        /// The workbook to write (.xlsx).
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -235,6 +269,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
         } => test::cmd_test(&rules, accept, data.as_deref(), io),
         Command::Repl { rules, data } => cmd_repl(rules.as_deref(), data.as_deref(), io),
         Command::Fmt { rules, check } => fmt::cmd_fmt(&rules, check, io),
+        Command::Template { rules, out } => template::cmd_template(&rules, &out, io),
         Command::Diff {
             old,
             new,
@@ -335,12 +370,12 @@ fn prepare_rules(
 /// reporting.
 fn load_data(
     program: &crate::program::Program,
-    data: &Path,
+    data: &DataArgs,
     skip_bad_rows: bool,
     io: &mut Io,
 ) -> Result<crate::data::Dataset, i32> {
     let loaded = if skip_bad_rows {
-        crate::data::load_dir_skipping(program, data).map(|(d, left_out)| {
+        crate::data::load_dir_skipping(program, &data.data, &data.sheets()).map(|(d, left_out)| {
             for e in &left_out {
                 let _ = writeln!(io.err, "left out: {e}");
             }
@@ -354,7 +389,7 @@ fn load_data(
             d
         })
     } else {
-        crate::data::load_dir(program, data)
+        crate::data::load_dir_with(program, &data.data, &data.sheets())
     };
     let dataset = loaded.map_err(|errors| {
         let _ = writeln!(io.err, "{errors}");
@@ -367,7 +402,7 @@ fn load_data(
 /// Rules, data and parameters, all checked; `Err(code)` after reporting.
 fn prepare(
     rules: &Path,
-    data: &Path,
+    data: &DataArgs,
     set: &[Setting],
     skip_bad_rows: bool,
     io: &mut Io,
@@ -386,7 +421,7 @@ struct GradeOptions<'a> {
     skip_bad_rows: bool,
 }
 
-fn cmd_grade(rules: &Path, data: &Path, o: &GradeOptions, io: &mut Io) -> i32 {
+fn cmd_grade(rules: &Path, data: &DataArgs, o: &GradeOptions, io: &mut Io) -> i32 {
     let (format, out, numbers) = (o.format, o.out, o.numbers);
     let (checked, dataset, params) = match prepare(rules, data, o.set, o.skip_bad_rows, io) {
         Ok(x) => x,
@@ -413,7 +448,13 @@ fn cmd_grade(rules: &Path, data: &Path, o: &GradeOptions, io: &mut Io) -> i32 {
     emit(&text, out, &[program], &[&dataset], io)
 }
 
-fn cmd_explain(rules: &Path, data: &Path, id: &str, set: &[(String, String)], io: &mut Io) -> i32 {
+fn cmd_explain(
+    rules: &Path,
+    data: &DataArgs,
+    id: &str,
+    set: &[(String, String)],
+    io: &mut Io,
+) -> i32 {
     let (checked, dataset, params) = match prepare(rules, data, set, false, io) {
         Ok(x) => x,
         Err(code) => return code,
@@ -423,7 +464,7 @@ fn cmd_explain(rules: &Path, data: &Path, id: &str, set: &[(String, String)], io
         let _ = writeln!(
             io.err,
             "no member or organisation with id {id:?} in {}",
-            data.display()
+            data.data.display()
         );
         return 1;
     };

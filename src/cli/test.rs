@@ -137,13 +137,7 @@ fn check_golden(
         }
         (m, true) => {
             let _ = std::fs::create_dir_all(golden_dir);
-            let inputs: Vec<PathBuf> = program
-                .sources
-                .files()
-                .iter()
-                .map(|f| f.path.clone())
-                .collect();
-            if let Err(e) = write_atomically(golden, now.as_bytes(), &inputs) {
+            if let Err(e) = write_atomically(golden, now.as_bytes(), &program.sources.paths()) {
                 let _ = writeln!(io.out, "  ✗ {shown}: {e}");
                 return Err(());
             }

@@ -8,15 +8,37 @@ pub enum Problem {
     /// The data folder is not there.
     #[error("no such folder; a dataset is a folder with organisations.csv and members.csv")]
     NoFolder,
-    /// The data path names a file, not a folder.
-    #[error("this is a file, not a folder; give the folder that holds organisations.csv and members.csv")]
+    /// The data path names a file that is neither a folder nor a workbook.
+    #[error("this is a file, not a folder or a workbook; give the folder that holds organisations.csv and members.csv (or the workbook whose sheets they are)")]
     NotAFolder,
-    /// Neither `NAME.csv` nor `NAME.json` is in the folder.
-    #[error("no {stem}.csv or {stem}.json in the data folder")]
-    MissingFile { stem: &'static str },
-    /// Both `NAME.csv` and `NAME.json` are in the folder.
-    #[error("both {stem}.csv and {stem}.json are in the data folder; which one is meant cannot be known: remove or rename one")]
-    TwoFiles { stem: &'static str },
+    /// No file or sheet for one of the tables.
+    #[error("no {stem} table in the data folder: name a file {stem}.csv, {stem}.json or {stem}.xlsx (or \"{sheet}.xlsx\"), or a sheet \"{sheet}\" of a workbook{hint}")]
+    MissingFile {
+        stem: &'static str,
+        sheet: &'static str,
+        hint: String,
+    },
+    /// Two files or sheets that could each be one table.
+    #[error("{names} could each be the {stem} table; which one is meant cannot be known: remove or rename all but one")]
+    TwoFiles { stem: &'static str, names: String },
+    /// A workbook whose sheet for a table cannot be told.
+    #[error("{wanted_words}; the sheets are {sheets}: name the {stem} sheet \"{sheet}\", or give it with --{stem}-sheet")]
+    WhichSheet {
+        stem: &'static str,
+        wanted_words: String,
+        sheets: String,
+        sheet: &'static str,
+    },
+    /// A warning: rows above a sheet's header, left aside.
+    #[error("rows {first}–{last} above the header (row {header}) hold something (a title?) and were left aside; check that row {header} is the header")]
+    RowsAboveHeader {
+        first: usize,
+        last: usize,
+        header: usize,
+    },
+    /// A cell that holds a spreadsheet error instead of a value.
+    #[error("the cell holds the spreadsheet error {value} instead of a value; correct the formula or type the value")]
+    ExcelError { value: String },
     /// The file exists but cannot be read.
     #[error("cannot read the file: {reason}")]
     Unreadable { reason: String },
@@ -36,14 +58,23 @@ pub enum Problem {
     /// A file with nothing in it (or only a byte order mark).
     #[error("the file is empty")]
     EmptyFile,
-    /// A text file in UTF-16 ("Unicode Text" in Excel).
-    #[error("the file is saved as UTF-16 (\"Unicode Text\"); save it as \"CSV UTF-8\"")]
+    /// A text file in UTF-16 without the byte order mark that says in
+    /// which byte order.
+    #[error("the file looks like UTF-16 text without a byte order mark, so its byte order cannot be known; save it as \"CSV UTF-8\"")]
     Utf16,
+    /// UTF-16 text that is not well formed.
+    #[error("the file is UTF-16 text (\"Unicode Text\") but damaged: it ends in half a character or holds half of one; save it again, as \"CSV UTF-8\"")]
+    Utf16Damaged,
+    /// A warning: a delimited file not in UTF-8, read in the encoding
+    /// found.
+    #[error("the file is not UTF-8: read as {encoding}; check that the Vietnamese letters came out right, or save the file as \"CSV UTF-8\" to be sure")]
+    ReadAsEncoding { encoding: &'static str },
     /// A header line that is not UTF-8: another encoding.
     #[error("the file is not UTF-8 text (it may be saved in the Windows code page or TCVN3/VNI); save it as \"CSV UTF-8\"")]
     NotUtf8File,
-    /// A header that is one cell holding another separator.
-    #[error("the columns are separated by {name}, not by commas; save the file as \"CSV UTF-8 (comma delimited)\"")]
+    /// A warning: the columns are separated by something else than
+    /// commas (Excel's "CSV" wherever the decimal mark is a comma).
+    #[error("the columns are separated by {name}, not by commas: read as such")]
     OtherSeparator { name: &'static str },
     /// A value longer than a spreadsheet cell can hold.
     #[error("the value is {chars} characters long; a value has at most {most}")]
@@ -73,6 +104,13 @@ pub enum Problem {
         field: String,
         default: String,
     },
+    /// A warning: a header matched a field's column name only once the
+    /// accents were set aside.
+    #[error("read as \"{name}\" (field `{field}`), the same name without its accents; write the header as \"{name}\" to be sure")]
+    MatchedWithoutAccents { field: String, name: String },
+    /// A header that, without its accents, names two fields' columns.
+    #[error("without its accents this header could be the column of {fields}; write it with its accents")]
+    AmbiguousHeader { fields: String },
     /// A warning: columns the rules do not read.
     #[error("{count} column(s) that these rules do not read, left aside: {names}")]
     UnreadColumns { count: usize, names: String },
@@ -150,6 +188,8 @@ pub struct DataError {
     pub row: Option<usize>,
     /// The column header as written in the file.
     pub column: Option<String>,
+    /// The column's letter, for a sheet (where Excel shows it).
+    pub letter: Option<String>,
     pub problem: Problem,
 }
 
@@ -160,6 +200,7 @@ impl DataError {
             file: file.to_string(),
             row: None,
             column: None,
+            letter: None,
             problem,
         }
     }
@@ -169,6 +210,7 @@ impl DataError {
             file: file.to_string(),
             row: Some(row),
             column: None,
+            letter: None,
             problem,
         }
     }
@@ -178,6 +220,20 @@ impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use crate::render::escape_controls;
         write!(f, "{}", escape_controls(&self.file))?;
+        if self.file.contains(super::workbook::SHEET_MARK) {
+            // A sheet: the row and the column letter as Excel shows them.
+            let mut sep = super::workbook::SHEET_MARK;
+            if let Some(row) = self.row {
+                write!(f, "{sep}dòng {row}")?;
+                sep = ", ";
+            }
+            match (&self.letter, &self.column) {
+                (Some(l), Some(c)) => write!(f, "{sep}cột {l} ({})", escape_controls(c))?,
+                (None, Some(c)) => write!(f, "{sep}cột \"{}\"", escape_controls(c))?,
+                _ => {}
+            }
+            return write!(f, ": {}", escape_controls(&self.problem.to_string()));
+        }
         if let Some(row) = self.row {
             write!(f, ":{row}")?;
         }

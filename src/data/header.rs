@@ -23,9 +23,10 @@ pub(crate) fn map_columns(
         file: raw.file.clone(),
         row: Some(raw.header_line),
         column,
+        letter: None,
         problem,
     };
-    let lower: Vec<String> = raw.header.iter().map(|h| h.to_lowercase()).collect();
+    let lower: Vec<String> = raw.header.iter().map(|h| spaced(h)).collect();
     let mut used = vec![false; lower.len()];
     let mut source: Vec<Option<usize>> = Vec::with_capacity(schema.fields.len());
     for f in &schema.fields {
@@ -33,7 +34,7 @@ pub(crate) fn map_columns(
         // A field's names are matched once each: `a: … column "A"` names
         // one column twice (its field name and its label), not two.
         let mut wants: Vec<String> = Vec::new();
-        for c in f.columns.iter().map(|c| c.to_lowercase()) {
+        for c in f.columns.iter().map(|c| spaced(c)) {
             if !wants.contains(&c) {
                 wants.push(c);
             }
@@ -63,6 +64,7 @@ pub(crate) fn map_columns(
         }
         source.push(found);
     }
+    match_without_diacritics(schema, raw, &mut source, &mut used, errors, warnings);
     // Columns no field reads: one that is almost surely a misspelling of
     // a column a field lacks is an error; the rest are listed once, with a
     // guess where one is close.
@@ -139,6 +141,99 @@ pub(crate) fn map_columns(
         }
     }
     source
+}
+
+/// A header as matched: lower case, blanks and line breaks (Alt+Enter in
+/// a header cell) as one space.
+fn spaced(text: &str) -> String {
+    text.to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Fields still without a column take the one whose header is their name
+/// but for the accents ("Ma dang vien" for "Mã đảng viên"), with a warning
+/// that says so. A header that could be either of two fields, or two
+/// headers that could be one field, are errors naming both.
+fn match_without_diacritics(
+    schema: &SchemaInfo,
+    raw: &RawTable,
+    source: &mut [Option<usize>],
+    used: &mut [bool],
+    errors: &mut Vec<DataError>,
+    warnings: &mut Vec<DataError>,
+) {
+    let folded: Vec<String> = raw.header.iter().map(|h| fold(h)).collect();
+    // For each free header, the fields (and the name) it folds to.
+    let mut claims: Vec<Vec<(usize, &str)>> = vec![Vec::new(); folded.len()];
+    for (slot, f) in schema.fields.iter().enumerate() {
+        if source[slot].is_some() {
+            continue;
+        }
+        for (pos, h) in folded.iter().enumerate() {
+            if used[pos] || h.is_empty() {
+                continue;
+            }
+            if let Some(c) = f.columns.iter().find(|c| fold(c) == *h) {
+                claims[pos].push((slot, c.as_str()));
+            }
+        }
+    }
+    let at = |pos: usize, problem: Problem| DataError {
+        file: raw.file.clone(),
+        row: Some(raw.header_line),
+        column: Some(raw.header[pos].clone()),
+        letter: None,
+        problem,
+    };
+    for (slot, f) in schema.fields.iter().enumerate() {
+        let positions: Vec<usize> = (0..claims.len())
+            .filter(|&p| claims[p].iter().any(|(s, _)| *s == slot))
+            .collect();
+        match positions.as_slice() {
+            [] => {}
+            [pos] if claims[*pos].len() > 1 => {
+                let fields: Vec<String> = claims[*pos]
+                    .iter()
+                    .map(|(s, _)| format!("`{}`", schema.fields[*s].name))
+                    .collect();
+                if claims[*pos][0].0 == slot {
+                    errors.push(at(
+                        *pos,
+                        Problem::AmbiguousHeader {
+                            fields: fields.join(" or "),
+                        },
+                    ));
+                }
+                used[*pos] = true;
+            }
+            [pos] => {
+                let (_, name) = claims[*pos][0];
+                warnings.push(at(
+                    *pos,
+                    Problem::MatchedWithoutAccents {
+                        field: f.name.clone(),
+                        name: name.to_string(),
+                    },
+                ));
+                source[slot] = Some(*pos);
+                used[*pos] = true;
+            }
+            [first, second, ..] => {
+                errors.push(at(
+                    *second,
+                    Problem::DuplicateColumn {
+                        field: f.name.clone(),
+                        other: raw.header[*first].clone(),
+                    },
+                ));
+                for p in positions {
+                    used[p] = true;
+                }
+            }
+        }
+    }
 }
 
 /// The column a header most likely meant, and whether it is a sure

@@ -106,6 +106,7 @@ pub(super) fn read_json(file: &str, bytes: &[u8], errors: &mut Vec<DataError>) -
         file: file.to_string(),
         row,
         column: None,
+        letter: None,
         problem: Problem::BadJson { reason },
     };
     let Ok(text) = std::str::from_utf8(bytes) else {
@@ -163,6 +164,7 @@ pub(super) fn read_json(file: &str, bytes: &[u8], errors: &mut Vec<DataError>) -
                 file: file.to_string(),
                 row: Some(line),
                 column: Some(k.clone()),
+                letter: None,
                 problem,
             };
             if cells[pos].is_some() {

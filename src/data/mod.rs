@@ -12,13 +12,16 @@
 
 mod column;
 mod delimited;
+mod encoding;
 mod error;
 mod header;
 mod json;
 mod parse;
 mod read;
 mod rows;
+mod sources;
 mod tree;
+mod workbook;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -27,6 +30,7 @@ pub use column::Column;
 pub use error::{DataError, DataErrors, Problem};
 pub use header::column_letters;
 pub use parse::number as parse_number;
+pub use sources::SheetChoice;
 pub use tree::Children;
 
 use crate::program::{Program, SchemaInfo};
@@ -126,7 +130,18 @@ impl Dataset {
 
 /// Loads and validates the dataset in `dir` against the program's schemas.
 pub fn load_dir(program: &Program, dir: &Path) -> Result<Dataset, DataErrors> {
-    let (raw_orgs, raw_members) = read_dir(dir)?;
+    load_dir_with(program, dir, &SheetChoice::default())
+}
+
+/// As [`load_dir`], with the sheets of workbooks named where the names of
+/// the sheets do not say which table they hold. `dir` may also be one
+/// workbook whose sheets are the tables.
+pub fn load_dir_with(
+    program: &Program,
+    dir: &Path,
+    sheets: &SheetChoice,
+) -> Result<Dataset, DataErrors> {
+    let (raw_orgs, raw_members) = read_dir(dir, sheets)?;
     load_rows(program, dir, &raw_orgs, &raw_members, &Skip::default()).map_err(DataErrors)
 }
 
@@ -166,8 +181,9 @@ pub fn load_bytes(
 pub fn load_dir_skipping(
     program: &Program,
     dir: &Path,
+    sheets: &SheetChoice,
 ) -> Result<(Dataset, Vec<DataError>), DataErrors> {
-    let (raw_orgs, raw_members) = read_dir(dir)?;
+    let (raw_orgs, raw_members) = read_dir(dir, sheets)?;
     let mut skip = Skip::default();
     let mut skipped = Vec::new();
     loop {
@@ -207,19 +223,20 @@ struct Skip {
     members: HashSet<usize>,
 }
 
-fn read_dir(dir: &Path) -> Result<(RawTable, RawTable), DataErrors> {
+fn read_dir(dir: &Path, sheets: &SheetChoice) -> Result<(RawTable, RawTable), DataErrors> {
     let mut errors = Vec::new();
-    if !dir.is_dir() {
-        let file = dir.display().to_string();
-        let problem = if dir.exists() {
-            Problem::NotAFolder
-        } else {
-            Problem::NoFolder
-        };
-        return Err(DataErrors(vec![DataError::file(&file, problem)]));
+    let file = dir.display().to_string();
+    if !dir.exists() {
+        return Err(DataErrors(vec![DataError::file(&file, Problem::NoFolder)]));
     }
-    let raw_orgs = read::read_table(dir, "organisations", &mut errors);
-    let raw_members = read::read_table(dir, "members", &mut errors);
+    if dir.is_file() && !sources::is_workbook(dir) {
+        return Err(DataErrors(vec![DataError::file(
+            &file,
+            Problem::NotAFolder,
+        )]));
+    }
+    let raw_orgs = read::read_table(dir, sources::Stem::Organisations, sheets, &mut errors);
+    let raw_members = read::read_table(dir, sources::Stem::Members, sheets, &mut errors);
     match (raw_orgs, raw_members) {
         (Some(o), Some(m)) if errors.is_empty() => Ok((o, m)),
         _ => Err(DataErrors(errors)),
@@ -234,7 +251,10 @@ fn load_rows(
     skip: &Skip,
 ) -> Result<Dataset, Vec<DataError>> {
     let mut errors = Vec::new();
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<DataError> = [raw_orgs, raw_members]
+        .iter()
+        .flat_map(|raw| raw.warnings.iter().cloned())
+        .collect();
     let parsers = parse::Parsers::new(program);
     let [member_reads, org_reads] = program.fields_read();
     let mut read = |schema, reads: &[bool], raw, orgs, skip, errors: &mut Vec<DataError>| {

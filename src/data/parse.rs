@@ -90,9 +90,9 @@ impl Parsers {
                 .map(Value::Num)
                 .ok_or_else(|| wrong("a number (e.g. 2.5 or 2,5)")),
             Ty::Percent => percent(text),
-            Ty::Date => parse_date(text)
+            Ty::Date => date(text)
                 .map(Value::Date)
-                .ok_or_else(|| wrong("a date (dd/mm/yyyy or yyyy-mm-dd)")),
+                .ok_or_else(|| wrong("a date (dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy or yyyy-mm-dd)")),
             Ty::Text => Ok(Value::Text(text.into())),
             Ty::Enum(e) => self.enums[e as usize]
                 .get(&text.to_lowercase())
@@ -108,6 +108,51 @@ impl Parsers {
             Ty::GradeSet | Ty::Rounding | Ty::Null => Err(wrong("a value this field cannot hold")),
         }
     }
+}
+
+/// A date as a cell holds it: `dd/mm/yyyy`, `dd-mm-yyyy`, `dd.mm.yyyy` or
+/// `yyyy-mm-dd`, with a midnight time after it (`31/12/2021 00:00:00`,
+/// what a spreadsheet's date-time column exports), or an Excel serial
+/// number (a date cell that lost its format). A serial below 10000 (May
+/// 1927) is refused: `1990` is a year typed alone, not 12/06/1905.
+pub fn date(text: &str) -> Option<i32> {
+    let day = match text.split_once([' ', 'T']) {
+        Some((day, time)) if is_midnight(time.trim()) => day,
+        Some(_) => return None,
+        None => text,
+    };
+    if day.bytes().all(|b| b.is_ascii_digit()) {
+        return excel_serial(day.parse().ok()?);
+    }
+    let sep = day.bytes().find(|b| matches!(b, b'/' | b'-' | b'.'))?;
+    let parts: Vec<&str> = day.split(sep as char).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return None;
+    };
+    if sep == b'-' && a.len() == 4 {
+        return crate::value::parse_iso_date(day);
+    }
+    parse_date(&format!("{a}/{b}/{c}"))
+}
+
+/// `00:00`, `0:00:00`, `00:00:00.000`: the time a date-only cell shows.
+fn is_midnight(time: &str) -> bool {
+    !time.is_empty()
+        && time.split([':', '.']).count() >= 2
+        && time
+            .split([':', '.'])
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b == b'0'))
+}
+
+/// The date of an Excel serial number (1900 system): day 1 is 1/1/1900,
+/// and Excel counts a 29/02/1900 that never was, so serials from 61 on
+/// are one day ahead of the calendar.
+pub fn excel_serial(serial: i64) -> Option<i32> {
+    if !(10_000..=2_958_465).contains(&serial) {
+        return None;
+    }
+    let epoch = crate::value::parse_iso_date("1899-12-30")?;
+    i32::try_from(serial).ok().map(|s| epoch + s)
 }
 
 /// A percentage: `80%`, `80 %`, or a bare number above 1 (`80`). A bare
@@ -174,6 +219,38 @@ pub fn number(text: &str) -> Option<Rat> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_in_the_forms_cells_hold() {
+        let d = crate::value::parse_iso_date("2021-05-19");
+        for text in [
+            "19/05/2021",
+            "19-05-2021",
+            "19.05.2021",
+            "2021-05-19",
+            "19/5/2021",
+            "19/05/2021 00:00:00",
+            "2021-05-19T00:00:00",
+            "44335",
+        ] {
+            assert_eq!(date(text), d, "{text}");
+        }
+        for bad in [
+            "1990",
+            "19/05/2021 10:30",
+            "2021/05/19",
+            "19-05",
+            "32/13/1990",
+            "9999",
+        ] {
+            assert_eq!(date(bad), None, "{bad}");
+        }
+        // Excel's day 61 is 1/3/1900 (its 60 is a 29/02/1900 that never was).
+        assert_eq!(
+            excel_serial(10_000),
+            crate::value::parse_iso_date("1927-05-18")
+        );
+    }
 
     #[test]
     fn numbers_in_both_decimal_marks() {

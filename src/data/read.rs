@@ -6,7 +6,10 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use super::delimited::{SplitError, Splitter, MAX_LINES_IN_VALUE};
+use super::encoding::{Encoding, Undecodable};
 use super::error::{DataError, Problem};
+use super::sources::{SheetChoice, Source, Stem};
+use super::workbook::Workbook;
 use crate::source::nfc_cow;
 
 pub(crate) struct RawTable {
@@ -16,48 +19,50 @@ pub(crate) struct RawTable {
     pub header: Vec<String>,
     /// The line of the header (1 unless blank lines come first).
     pub header_line: usize,
+    /// What reading the file found doubtful (an encoding or separator
+    /// assumed, rows above the header left aside).
+    pub warnings: Vec<DataError>,
+    /// For a sheet, the column its first cell is in (to name columns by
+    /// letter as Excel does).
+    pub first_column: Option<usize>,
     body: Body,
 }
 
 enum Body {
-    Csv(Vec<u8>),
-    Json(Vec<(usize, Vec<String>)>),
+    /// Delimited text, as UTF-8, split as it is read.
+    Csv { bytes: Vec<u8>, separator: u8 },
+    /// Rows already split into cells (JSON records), each with the line
+    /// the user sees.
+    Rows(Vec<(usize, Vec<String>)>),
+    /// A sheet's rows, `width` cells each.
+    Sheet {
+        grid: super::workbook::Grid,
+        width: usize,
+    },
 }
 
 /// One cell: trimmed and NFC, or `None` when its bytes are not UTF-8.
 pub(crate) type Cell<'a> = Option<Cow<'a, str>>;
 
-/// Reads `dir/stem.csv` or `dir/stem.json` (having both is a problem: which
-/// one the user means cannot be known).
+/// Reads the table `stem` of the dataset at `data` (a folder, or a
+/// workbook), wherever [`sources::locate`] finds it.
 pub(crate) fn read_table(
-    dir: &Path,
-    stem: &'static str,
+    data: &Path,
+    stem: Stem,
+    sheets: &SheetChoice,
     errors: &mut Vec<DataError>,
 ) -> Option<RawTable> {
-    let csv_path = dir.join(format!("{stem}.csv"));
-    let json_path = dir.join(format!("{stem}.json"));
-    let (path, is_json) = match (csv_path.exists(), json_path.exists()) {
-        (true, false) => (csv_path, false),
-        (false, true) => (json_path, true),
-        (true, true) => {
-            errors.push(DataError::file(
-                &dir.display().to_string(),
-                Problem::TwoFiles { stem },
-            ));
-            return None;
-        }
-        (false, false) => {
-            errors.push(DataError::file(
-                &dir.display().to_string(),
-                Problem::MissingFile { stem },
-            ));
+    let source = match super::sources::locate(data, stem, sheets) {
+        Ok(s) => s,
+        Err(e) => {
+            errors.push(*e);
             return None;
         }
     };
-    let file = path
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let file = super::sources::describe(&source);
+    let path = match &source {
+        Source::Text { path, .. } | Source::Sheet { path, .. } => path.clone(),
+    };
     let bytes = match crate::files::read_regular(&path, crate::files::MAX_DATA_BYTES, "data file") {
         Ok(b) => b,
         Err(e) => {
@@ -68,39 +73,85 @@ pub(crate) fn read_table(
             return None;
         }
     };
-    raw_table(file, path, bytes, is_json, errors)
+    match source {
+        Source::Text { is_json, .. } => raw_table(file, path, bytes, is_json, errors),
+        Source::Sheet { sheet, .. } => sheet_table(file, path, bytes, &sheet, errors),
+    }
+}
+
+/// A table from a sheet of a workbook's bytes.
+fn sheet_table(
+    file: String,
+    path: std::path::PathBuf,
+    bytes: Vec<u8>,
+    sheet: &str,
+    errors: &mut Vec<DataError>,
+) -> Option<RawTable> {
+    let name = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let rows = Workbook::open(&name, bytes).and_then(|mut w| w.rows(sheet));
+    let rows = match rows {
+        Ok(r) => r,
+        Err(reason) => {
+            errors.push(DataError::file(&file, Problem::Unreadable { reason }));
+            return None;
+        }
+    };
+    if rows.header.iter().all(String::is_empty) {
+        errors.push(DataError::file(&file, Problem::EmptyFile));
+        return None;
+    }
+    let width = rows.header.len();
+    Some(RawTable {
+        file,
+        path,
+        header: rows.header,
+        header_line: rows.header_row,
+        warnings: rows.warnings,
+        first_column: Some(rows.first_column),
+        body: Body::Sheet {
+            width,
+            grid: rows.rows,
+        },
+    })
 }
 
 /// A table from a file's bytes; `is_json` says which form they are in.
 pub(crate) fn raw_table(
     file: String,
     path: std::path::PathBuf,
-    mut bytes: Vec<u8>,
+    bytes: Vec<u8>,
     is_json: bool,
     errors: &mut Vec<DataError>,
 ) -> Option<RawTable> {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
+    if is_json {
+        return json_table(file, path, bytes, errors);
     }
+    let mut warnings = Vec::new();
+    let bytes = match super::encoding::decode(bytes) {
+        Ok((text, Encoding::Utf8)) => text,
+        Ok((text, encoding)) => {
+            let encoding = encoding.describe();
+            warnings.push(DataError::file(&file, Problem::ReadAsEncoding { encoding }));
+            text
+        }
+        Err(Undecodable::Utf16WithoutMark) => {
+            errors.push(DataError::file(&file, Problem::Utf16));
+            return None;
+        }
+        Err(Undecodable::Utf16Damaged) => {
+            errors.push(DataError::file(&file, Problem::Utf16Damaged));
+            return None;
+        }
+    };
     if bytes.is_empty() {
         errors.push(DataError::file(&file, Problem::EmptyFile));
         return None;
     }
-    if looks_utf16(&bytes) {
-        errors.push(DataError::file(&file, Problem::Utf16));
-        return None;
-    }
-    if is_json {
-        let rows = super::json::read_json(&file, &bytes, errors)?;
-        return Some(RawTable {
-            file,
-            path,
-            header: rows.header,
-            header_line: 1,
-            body: Body::Json(rows.rows),
-        });
-    }
-    let mut splitter = Splitter::new(&bytes, b',');
+    let separator = super::encoding::separator(first_line(&bytes));
+    let mut splitter = Splitter::new(&bytes, separator);
     let mut cells = Vec::new();
     let (header, header_line): (Vec<String>, usize) = match splitter.next_record(&mut cells) {
         Some(Ok(lines)) => {
@@ -116,23 +167,60 @@ pub(crate) fn raw_table(
         }
         None => (Vec::new(), 1),
     };
-    if let [only] = header.as_slice() {
-        let other = [(';', "semicolons (;)"), ('\t', "tabs")];
-        if let Some((_, name)) = other.iter().find(|(c, _)| only.contains(*c)) {
-            errors.push(DataError::at(
-                &file,
-                header_line,
-                Problem::OtherSeparator { name },
-            ));
-            return None;
-        }
+    if separator != b',' {
+        let name = super::encoding::separator_name(separator);
+        warnings.push(DataError::at(
+            &file,
+            header_line,
+            Problem::OtherSeparator { name },
+        ));
     }
     Some(RawTable {
         file,
         path,
         header,
         header_line,
-        body: Body::Csv(bytes),
+        warnings,
+        first_column: None,
+        body: Body::Csv { bytes, separator },
+    })
+}
+
+/// The first line that holds anything (the header's).
+fn first_line(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|&b| b != b'\n' && b != b'\r')
+        .unwrap_or(bytes.len());
+    &bytes[start..]
+}
+
+fn json_table(
+    file: String,
+    path: std::path::PathBuf,
+    mut bytes: Vec<u8>,
+    errors: &mut Vec<DataError>,
+) -> Option<RawTable> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    if bytes.is_empty() {
+        errors.push(DataError::file(&file, Problem::EmptyFile));
+        return None;
+    }
+    if looks_utf16(&bytes) {
+        errors.push(DataError::file(&file, Problem::Utf16));
+        return None;
+    }
+    let rows = super::json::read_json(&file, &bytes, errors)?;
+    Some(RawTable {
+        file,
+        path,
+        header: rows.header,
+        header_line: 1,
+        warnings: Vec::new(),
+        first_column: None,
+        body: Body::Rows(rows.rows),
     })
 }
 
@@ -165,6 +253,11 @@ fn split_problem(e: &SplitError) -> Problem {
 }
 
 impl RawTable {
+    /// The letter of header cell `column`, for a sheet.
+    pub fn letter(&self, column: Option<usize>) -> Option<String> {
+        Some(super::header::column_letters(column? + self.first_column?))
+    }
+
     /// Calls `f(line, cells)` for every row after the header. Rows that
     /// cannot be split are reported and skipped, and so are blank rows and
     /// rows of empty cells (Excel leaves `,,,,` where rows were deleted); a
@@ -176,7 +269,17 @@ impl RawTable {
         mut f: impl FnMut(usize, &[Cell]),
     ) {
         match &self.body {
-            Body::Json(rows) => {
+            Body::Sheet { grid, width } => {
+                let mut texts = Vec::new();
+                let mut cells: Vec<Cell> = Vec::new();
+                for i in 0..grid.len() {
+                    let line = grid.row(i, *width, &mut texts);
+                    cells.clear();
+                    cells.extend(texts.iter().map(|t| Some(Cow::Borrowed(*t))));
+                    f(line, &cells);
+                }
+            }
+            Body::Rows(rows) => {
                 for (line, cells) in rows {
                     let cells: Vec<Cell> = cells
                         .iter()
@@ -185,8 +288,8 @@ impl RawTable {
                     f(*line, &cells);
                 }
             }
-            Body::Csv(bytes) => {
-                let mut splitter = Splitter::new(bytes, b',');
+            Body::Csv { bytes, separator } => {
+                let mut splitter = Splitter::new(bytes, *separator);
                 splitter.expect_cells(self.header.len());
                 let mut raw = Vec::new();
                 let mut cells: Vec<Cell> = Vec::new();

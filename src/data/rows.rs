@@ -122,6 +122,7 @@ impl Input<'_> {
                     file: raw.file.clone(),
                     row: Some(line),
                     column: Some(column),
+                    letter: raw.letter(source[slot]),
                     problem,
                 })
             };
@@ -137,6 +138,11 @@ impl Input<'_> {
                     },
                     None => "",
                 };
+                if let Some(value) = spreadsheet_error(cell) {
+                    problem(slot, Problem::ExcelError { value });
+                    values[slot] = Value::None;
+                    continue;
+                }
                 if let Some(what) = invisible_in(cell) {
                     problem(slot, Problem::Invisible { what });
                     values[slot] = Value::None;
@@ -220,6 +226,26 @@ const MAX_VALUE_CHARS: usize = 32_767;
 
 /// The name of the first character in `text` that no one typed on
 /// purpose (a NUL, an escape…); line breaks and tabs are allowed.
+/// A cell holding what a spreadsheet shows for a failed formula (a CSV
+/// exported from Excel keeps it as text): never a value, whatever the
+/// field.
+fn spreadsheet_error(text: &str) -> Option<String> {
+    const ERRORS: [&str; 8] = [
+        "#N/A",
+        "#VALUE!",
+        "#REF!",
+        "#DIV/0!",
+        "#NUM!",
+        "#NAME?",
+        "#NULL!",
+        "#GETTING_DATA",
+    ];
+    ERRORS
+        .iter()
+        .find(|e| text.eq_ignore_ascii_case(e))
+        .map(|e| e.to_string())
+}
+
 fn invisible_in(text: &str) -> Option<String> {
     crate::render::first_invisible(text).and_then(crate::render::name_of_invisible)
 }

@@ -198,6 +198,7 @@ pub(super) fn second_roots(
             file: orgs.file.clone(),
             row: Some(orgs.lines[o] as usize),
             column: Some(parent_column.to_string()),
+            letter: None,
             problem: Problem::SecondRoot {
                 id: ids.text(o).to_string(),
                 root: ids.text(top).to_string(),
