@@ -235,8 +235,23 @@ fn read_dir(dir: &Path, sheets: &SheetChoice) -> Result<(RawTable, RawTable), Da
             Problem::NotAFolder,
         )]));
     }
-    let raw_orgs = read::read_table(dir, sources::Stem::Organisations, sheets, &mut errors);
-    let raw_members = read::read_table(dir, sources::Stem::Members, sheets, &mut errors);
+    // The two files are read side by side (a workbook's sheet is parsed
+    // whole before use); their problems are reported organisations first.
+    let read = |stem| {
+        let mut errors = Vec::new();
+        let raw = read::read_table(dir, stem, sheets, &mut errors);
+        (raw, errors)
+    };
+    let ((raw_orgs, org_errors), (raw_members, member_errors)) = std::thread::scope(|s| {
+        let members = s.spawn(|| read(sources::Stem::Members));
+        let orgs = read(sources::Stem::Organisations);
+        let members = members
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (orgs, members)
+    });
+    errors.extend(org_errors);
+    errors.extend(member_errors);
     match (raw_orgs, raw_members) {
         (Some(o), Some(m)) if errors.is_empty() => Ok((o, m)),
         _ => Err(DataErrors(errors)),
