@@ -154,6 +154,12 @@ fn the_command_writes_xlsx_only_and_never_over_an_input() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("wrote"), "{err}");
     open(std::fs::read(&ok).expect("written"));
+    // Never over an existing file: a filled-in template is the staff's data.
+    std::fs::write(&ok, b"filled in").expect("fill");
+    let (code, err) = run(&["template", &rules, "--out", &s(&ok)]);
+    assert_eq!(code, 1);
+    assert!(err.contains("the file exists"), "{err}");
+    assert_eq!(std::fs::read(&ok).expect("kept"), b"filled in");
 
     let txt = dir.join("t.txt");
     let (code, err) = run(&["template", &rules, "--out", &s(&txt)]);
@@ -167,12 +173,12 @@ fn the_command_writes_xlsx_only_and_never_over_an_input() {
     let before = std::fs::read(&input).expect("input");
     let (code, err) = run(&["template", &s(&input), "--out", &s(&input)]);
     assert_eq!(code, 1);
-    assert!(err.contains("it is one of the inputs"), "{err}");
+    assert!(err.contains("the file exists"), "{err}");
     assert_eq!(std::fs::read(&input).expect("input"), before);
 
     let folder = dir.join("folder.xlsx");
     std::fs::create_dir(&folder).expect("mkdir");
     let (code, err) = run(&["template", &rules, "--out", &s(&folder)]);
     assert_eq!(code, 1);
-    assert!(err.contains("not a regular file"), "{err}");
+    assert!(err.contains("the file exists"), "{err}");
 }

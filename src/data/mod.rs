@@ -252,6 +252,8 @@ fn read_dir(dir: &Path, sheets: &SheetChoice) -> Result<(RawTable, RawTable), Da
     });
     errors.extend(org_errors);
     errors.extend(member_errors);
+    // One damaged workbook holding both tables is said once.
+    errors.dedup();
     match (raw_orgs, raw_members) {
         (Some(o), Some(m)) if errors.is_empty() => Ok((o, m)),
         _ => Err(DataErrors(errors)),

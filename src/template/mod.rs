@@ -36,6 +36,8 @@ pub const DATA_ROWS: u32 = 10_000;
 pub enum TemplateError {
     #[error("refusing to write {0}: a template is an Excel workbook, its name must end in .xlsx")]
     NotXlsx(PathBuf),
+    #[error("refusing to write {0}: the file exists, and a template once filled in holds the members' data; give a new name, or move the old file away first")]
+    Exists(PathBuf),
     #[error("cannot build the workbook: {0}")]
     Xlsx(#[from] XlsxError),
     #[error(transparent)]
@@ -62,14 +64,18 @@ pub fn workbook(program: &Program) -> Result<Vec<u8>, XlsxError> {
     book.save_to_buffer()
 }
 
-/// Writes the template to `out` atomically, never over the rules files
-/// it was made from; `out` must end in `.xlsx`.
+/// Writes the template to `out` atomically, never over an existing file
+/// (a filled-in template is the staff's data) nor the rules files it was
+/// made from; `out` must end in `.xlsx`.
 pub fn write_file(program: &Program, out: &Path) -> Result<(), TemplateError> {
     let is_xlsx = out
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
     if !is_xlsx {
         return Err(TemplateError::NotXlsx(out.to_path_buf()));
+    }
+    if out.symlink_metadata().is_ok() {
+        return Err(TemplateError::Exists(out.to_path_buf()));
     }
     let bytes = workbook(program)?;
     write_atomically(out, &bytes, &program.sources.paths())?;
