@@ -22,9 +22,6 @@ pub(crate) struct RawTable {
     /// What reading the file found doubtful (an encoding or separator
     /// assumed, rows above the header left aside).
     pub warnings: Vec<DataError>,
-    /// For a sheet, the column its first cell is in (to name columns by
-    /// letter as Excel does).
-    pub first_column: Option<usize>,
     body: Body,
 }
 
@@ -110,7 +107,6 @@ fn sheet_table(
         header: rows.header,
         header_line: rows.header_row,
         warnings: rows.warnings,
-        first_column: Some(rows.first_column),
         body: Body::Sheet {
             width,
             grid: rows.rows,
@@ -181,7 +177,6 @@ pub(crate) fn raw_table(
         header,
         header_line,
         warnings,
-        first_column: None,
         body: Body::Csv { bytes, separator },
     })
 }
@@ -219,7 +214,6 @@ fn json_table(
         header: rows.header,
         header_line: 1,
         warnings: Vec::new(),
-        first_column: None,
         body: Body::Rows(rows.rows),
     })
 }
@@ -255,7 +249,11 @@ fn split_problem(e: &SplitError) -> Problem {
 impl RawTable {
     /// The letter of header cell `column`, for a sheet.
     pub fn letter(&self, column: Option<usize>) -> Option<String> {
-        Some(super::header::column_letters(column? + self.first_column?))
+        // Sheets keep their cells from column A, so the index is the letter.
+        match self.body {
+            Body::Sheet { .. } => Some(super::header::column_letters(column?)),
+            _ => None,
+        }
     }
 
     /// Calls `f(line, cells)` for every row after the header. Rows that

@@ -120,6 +120,15 @@ fn candidates(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Every file under `data` that could hold a table (the workbook itself
+/// when `data` is one): what an output must never be written over.
+pub fn table_files(data: &Path) -> Vec<PathBuf> {
+    if data.is_file() {
+        return vec![data.to_path_buf()];
+    }
+    candidates(data)
+}
+
 /// Where `stem`'s table is under `data` (a folder, or a workbook).
 pub fn locate(data: &Path, stem: Stem, sheets: &SheetChoice) -> Result<Source, Box<DataError>> {
     let place = data.display().to_string();

@@ -29,12 +29,11 @@ pub struct Workbook {
     pub file: String,
 }
 
-/// The rows of one sheet: the header and its Excel row number, the
-/// column of the sheet's first cell, and each later row's cells.
+/// The rows of one sheet, cells from column A: the header and its Excel
+/// row number, and each later row's cells.
 pub struct SheetRows {
     pub header: Vec<String>,
     pub header_row: usize,
-    pub first_column: usize,
     pub rows: Grid,
     pub warnings: Vec<DataError>,
 }
@@ -237,7 +236,6 @@ fn sheet_rows(grid: Grid, place: &str) -> SheetRows {
     SheetRows {
         header,
         header_row,
-        first_column: 0,
         rows,
         warnings,
     }

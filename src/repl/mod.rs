@@ -10,6 +10,7 @@
 mod changes;
 mod commands;
 mod complete;
+mod save;
 mod show;
 pub mod terminal;
 
