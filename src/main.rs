@@ -5,7 +5,10 @@ use std::io::Write;
 fn main() {
     let code = {
         let mut out = std::io::stdout().lock();
-        let mut err = std::io::stderr().lock();
+        // Not locked for the whole run: a worker thread's panic message
+        // (or any write) would otherwise wait on it forever while the main
+        // thread joins that worker.
+        let mut err = std::io::stderr();
         let color = xeploai::cli::stderr_color();
         let mut io = xeploai::cli::Io {
             out: &mut out,
