@@ -246,6 +246,29 @@ fn damaged_workbooks_are_refused_with_the_reason() {
 }
 
 #[test]
+fn a_sheet_padded_to_column_xfd_is_refused_not_held() {
+    // One stray cell in the last column on each of 4,100 rows: 2^26
+    // cells once the gaps are counted, gigabytes soon if they were kept.
+    let dir = scratch_dir("xlsx-far-cells");
+    convert::to_workbooks(&example(), &dir);
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet().set_name("Đảng viên").expect("sheet");
+    convert::fill_sheet(ws, &convert::csv_rows(&example().join("members.csv")));
+    for row in 5_000..9_100 {
+        ws.write_string(row, 16_383, "x").expect("cell");
+    }
+    book.save(dir.join("members.xlsx")).expect("save");
+    let (code, _, err) = grade_json("rules/2021.rules", &dir, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with(
+            "members.xlsx › Đảng viên: cannot read the file: the sheet holds more than 67108864 cells"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn headers_match_as_a_person_reads_them() {
     let dir = copy_of_example("headers");
     let path = dir.join("members.csv");

@@ -41,16 +41,40 @@ pub struct SheetRows {
 /// A sheet's rows that hold anything, compactly: every cell's text in
 /// one buffer (a million-row sheet is not 25 million allocations), each
 /// row its index (0-based) and its cells from column A.
-#[derive(Default)]
 pub struct Grid {
     text: String,
     /// Where each cell's text ends in `text`.
     ends: Vec<usize>,
     /// Each row: its index, its first cell in `ends`, its number of cells.
     rows: Vec<(usize, usize, usize)>,
+    /// The most cells (empty ones between filled ones included) and text
+    /// bytes kept: a few kilobytes of zip can unpack to a sheet of
+    /// billions of cells, or one cell per row in column XFD pads 16,383.
+    limits: (usize, usize),
+}
+
+/// Cells one sheet may hold, counting the empty ones before a row's last
+/// (512 MB of cell ends): Excel's full row count (1,048,576) at 64
+/// columns, where a members list has about 25.
+const MAX_SHEET_CELLS: usize = 1 << 26;
+/// Text one sheet may hold, as the limit on a CSV file's size.
+const MAX_SHEET_TEXT: usize = crate::files::MAX_DATA_BYTES as usize;
+
+impl Default for Grid {
+    fn default() -> Grid {
+        Grid::with_limits(MAX_SHEET_CELLS, MAX_SHEET_TEXT)
+    }
 }
 
 impl Grid {
+    fn with_limits(cells: usize, text: usize) -> Grid {
+        Grid {
+            text: String::new(),
+            ends: Vec::new(),
+            rows: Vec::new(),
+            limits: (cells, text),
+        }
+    }
     pub fn len(&self) -> usize {
         self.rows.len()
     }
@@ -80,6 +104,10 @@ impl Grid {
         };
         if col < last.2 {
             return Err(unreadable_reason("the cells of a row are out of order"));
+        }
+        let cells = self.ends.len().saturating_add(col - last.2 + 1);
+        if cells > self.limits.0 || self.text.len().saturating_add(text.len()) > self.limits.1 {
+            return Err(too_large(self.limits));
         }
         while last.2 < col {
             self.ends.push(self.text.len());
@@ -147,7 +175,7 @@ impl Workbook {
                 let range = other
                     .worksheet_range(name)
                     .map_err(|e| unreadable_reason(&e.to_string()))?;
-                range_grid(&range)
+                range_grid(&range)?
             }
         };
         Ok(sheet_rows(grid, &place))
@@ -180,7 +208,7 @@ fn xlsx_grid(book: &mut calamine::Xlsx<Cursor<Vec<u8>>>, name: &str) -> Result<G
     Ok(grid)
 }
 
-fn range_grid(range: &Range<Data>) -> Grid {
+fn range_grid(range: &Range<Data>) -> Result<Grid, String> {
     let (top, left) = range.start().unwrap_or((0, 0));
     let mut grid = Grid::default();
     let mut text = String::new();
@@ -189,12 +217,19 @@ fn range_grid(range: &Range<Data>) -> Grid {
             text.clear();
             cell_text(d, false, &mut text);
             if !text.trim().is_empty() {
-                // Cannot fail: a range's cells come in order.
-                let _ = grid.place(top as usize + i, left as usize + j, &text);
+                // A range's cells come in order: only a limit can fail.
+                grid.place(top as usize + i, left as usize + j, &text)?;
             }
         }
     }
-    grid
+    Ok(grid)
+}
+
+fn too_large((cells, bytes): (usize, usize)) -> String {
+    format!(
+        "the sheet holds more than {cells} cells (counting the empty cells left of a row's last) or {} MB of text, more than any members list; delete the columns and rows outside the list (select them, right-click › Delete) and save it again",
+        bytes >> 20
+    )
 }
 
 /// Why a workbook cannot be read, in the user's terms.
@@ -383,5 +418,18 @@ mod tests {
         assert_eq!(g.row(1, 3, &mut cells), 4);
         assert_eq!(cells, ["", "x", ""]);
         assert!(g.place(3, 0, "late").is_err());
+    }
+
+    #[test]
+    fn a_sheet_past_the_limits_is_refused_not_held() {
+        let mut g = Grid::with_limits(10, 100);
+        g.place(0, 0, "a").unwrap();
+        // Column J pads eight empty cells: ten in all, at the limit.
+        g.place(0, 9, "b").unwrap();
+        let far = g.place(1, 16_383, "c").unwrap_err();
+        assert!(far.contains("more than 10 cells"), "{far}");
+        let mut g = Grid::with_limits(10, 4);
+        g.place(0, 0, "abc").unwrap();
+        assert!(g.place(1, 0, "de").is_err());
     }
 }
