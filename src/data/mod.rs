@@ -298,6 +298,7 @@ fn load_rows(
         refs,
         no_link: parentless,
         left_out,
+        link_column: parent_column,
     } = orgs;
     let org_ids = OrgIds {
         by_id: index_ids(&org_table, program.organisation.id, &mut errors)
@@ -346,7 +347,6 @@ fn load_rows(
         errors = tree::cycle_errors(program, &org_table);
     }
     if errors.is_empty() {
-        let parent_column = raw_column_name(&program.organisation, raw_orgs);
         errors = tree::second_roots(program, &org_table, &parentless, &parent_column);
     }
     if !errors.is_empty() {
@@ -363,18 +363,4 @@ fn load_rows(
     dataset.warnings = warnings;
     dataset.files = vec![raw_orgs.path.clone(), raw_members.path.clone()];
     Ok(dataset)
-}
-
-/// The header of the column the organisation link is read from.
-fn raw_column_name(schema: &SchemaInfo, raw: &RawTable) -> String {
-    let f = &schema.fields[schema.link];
-    raw.header
-        .iter()
-        .find(|h| {
-            f.columns
-                .iter()
-                .any(|c| c.to_lowercase() == h.to_lowercase())
-        })
-        .cloned()
-        .unwrap_or_else(|| f.name.clone())
 }

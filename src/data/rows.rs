@@ -19,6 +19,9 @@ pub(super) struct Typed {
     pub no_link: Vec<bool>,
     /// The ids of the rows left out (`--skip-bad-rows`), with their line.
     pub left_out: Vec<(String, usize)>,
+    /// The header the link (parent, organisation) was read from, as the
+    /// file spells it.
+    pub link_column: String,
 }
 
 /// Organisation ids, for the references to them.
@@ -86,11 +89,18 @@ impl Input<'_> {
     ) -> Typed {
         let (schema, raw) = (self.schema, self.raw);
         let source = header::map_columns(self.program, schema, self.reads, raw, errors, warnings);
+        // A field's column as the file spells it, for messages.
+        let header_of = |slot: usize| {
+            source[slot]
+                .map(|c| raw.header[c].clone())
+                .unwrap_or_else(|| schema.fields[slot].name.clone())
+        };
         let mut typed = Typed {
             table: Table::new(schema, &raw.file),
             refs: Vec::new(),
             no_link: Vec::new(),
             left_out: Vec::new(),
+            link_column: header_of(schema.link),
         };
         let mut values = vec![Value::None; schema.fields.len()];
         let mut row_errors = Vec::new();
@@ -115,9 +125,7 @@ impl Input<'_> {
                 return;
             }
             let mut problem = |slot: usize, problem: Problem| {
-                let column = source[slot]
-                    .map(|c| raw.header[c].clone())
-                    .unwrap_or_else(|| schema.fields[slot].name.clone());
+                let column = header_of(slot);
                 errors.push(DataError {
                     file: raw.file.clone(),
                     row: Some(line),
