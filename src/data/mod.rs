@@ -10,10 +10,12 @@
 //! the dataset carries. Records are put in order of id, so the order of
 //! the rows in a file never changes a result.
 
+mod cell;
 mod column;
 mod delimited;
 mod encoding;
 mod error;
+mod grid;
 mod header;
 mod json;
 mod parse;
@@ -22,6 +24,7 @@ mod rows;
 mod sources;
 mod tree;
 mod workbook;
+mod xlsx;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

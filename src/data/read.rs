@@ -33,7 +33,7 @@ enum Body {
     Rows(Vec<(usize, Vec<String>)>),
     /// A sheet's rows, `width` cells each.
     Sheet {
-        grid: super::workbook::Grid,
+        grid: super::grid::Grid,
         width: usize,
     },
 }
