@@ -30,7 +30,7 @@ impl SharedTexts {
     pub fn read(bytes: &[u8], name: &str, limit: usize) -> Result<SharedTexts, String> {
         let mut reader = TextsReader::default();
         stream(bytes, name, limit as u64 * 4, |buf, last| {
-            reader.feed(buf, last, limit)
+            reader.feed(buf, last, (limit, MAX_SHARED_TEXTS))
         })?;
         Ok(reader.texts)
     }
@@ -48,13 +48,15 @@ struct TextsReader {
 }
 
 impl TextsReader {
-    fn feed(&mut self, buf: &[u8], last: bool, limit: usize) -> Result<Step, String> {
+    /// `limits`: the most text bytes and items kept.
+    fn feed(&mut self, buf: &[u8], last: bool, limits: (usize, usize)) -> Result<Step, String> {
+        let (limit, items) = limits;
         let mut pos = 0;
         while let Some(token) = next_token(buf, &mut pos).map_err(|e| damaged(&e))? {
             self.take(token).map_err(|e| damaged(&e))?;
-            if self.texts.text.len() > limit {
+            if self.texts.text.len() > limit || self.texts.ends.len() > items {
                 return Err(format!(
-                    "its shared texts hold more than {} MB, more than any members list",
+                    "its shared texts hold more than {} MB or {items} items, more than any members list",
                     limit >> 20
                 ));
             }
@@ -118,14 +120,19 @@ impl TextsReader {
     }
 }
 
-const XML_SPACE: [char; 4] = [' ', '\t', '\r', '\n'];
+pub(super) const XML_SPACE: [char; 4] = [' ', '\t', '\r', '\n'];
+
+/// The most shared texts kept: a sheet as large as Excel allows holds
+/// about a million rows of a few unique texts each, and 60 million empty
+/// `<si/>` fit in half a megabyte of zip.
+const MAX_SHARED_TEXTS: usize = 1 << 24;
 
 /// What each cell format (`s="3"` of a cell, an index into `cellXfs`)
 /// makes of a number, from the styles part.
 pub fn number_kinds(xml: &[u8]) -> Result<Vec<NumberKind>, String> {
     let mut custom: HashMap<u32, NumberKind> = HashMap::new();
     let mut formats: Vec<u32> = Vec::new();
-    let mut in_cell_formats = false;
+    let (mut in_number_formats, mut in_cell_formats) = (false, false);
     let mut pos = 0;
     let number = |raw: Option<&[u8]>| -> u32 {
         raw.and_then(|r| std::str::from_utf8(r).ok())
@@ -135,7 +142,10 @@ pub fn number_kinds(xml: &[u8]) -> Result<Vec<NumberKind>, String> {
     while let Some(token) = next_token(xml, &mut pos)? {
         match token {
             Token::Start { name, attrs, empty } => match local(name) {
-                b"numFmt" => {
+                // Conditional formats (`<dxfs>`) have number formats of
+                // their own, reusing ids: only `<numFmts>` names the cells'.
+                b"numFmts" => in_number_formats = !empty,
+                b"numFmt" if in_number_formats => {
                     let mut code = String::new();
                     push_text(attr(attrs, b"formatCode")?.unwrap_or_default(), &mut code)?;
                     let id = number(attr(attrs, b"numFmtId")?);
@@ -146,6 +156,7 @@ pub fn number_kinds(xml: &[u8]) -> Result<Vec<NumberKind>, String> {
                 _ => {}
             },
             Token::End { name } if local(name) == b"cellXfs" => in_cell_formats = false,
+            Token::End { name } if local(name) == b"numFmts" => in_number_formats = false,
             _ => {}
         }
     }
@@ -177,16 +188,26 @@ mod tests {
         let mut reader = TextsReader::default();
         // Fed in two pieces cut inside a tag: the tail comes again.
         let cut = 37;
-        let Step::Used(n) = reader.feed(&xml.as_bytes()[..cut], false, 1000).unwrap() else {
+        let Step::Used(n) = reader
+            .feed(&xml.as_bytes()[..cut], false, (1000, 10))
+            .unwrap()
+        else {
             panic!()
         };
         let rest = [&xml.as_bytes()[n..cut], &xml.as_bytes()[cut..]].concat();
-        reader.feed(&rest, true, 1000).unwrap();
+        reader.feed(&rest, true, (1000, 10)).unwrap();
         let t = &reader.texts;
         assert_eq!(t.get(0), Some("Nguyễn Văn A"));
         assert_eq!(t.get(1), Some(""));
         assert_eq!(t.get(2), Some("Chi bộ"));
         assert_eq!(t.get(3), Some("a & b"));
         assert_eq!(t.get(4), None);
+        // Many empty items cost no text, and are bounded all the same.
+        let mut reader = TextsReader::default();
+        let err = reader
+            .feed(&b"<si/>".repeat(11), true, (1000, 10))
+            .err()
+            .unwrap();
+        assert!(err.contains("or 10 items"), "{err}");
     }
 }

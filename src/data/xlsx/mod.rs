@@ -73,11 +73,15 @@ impl XlsxBook {
             .ok_or_else(|| format!("it has no workbook part ({workbook})"))?;
         let (named, is_1904) = sheets_of(&xml)?;
         let links = relationships(&mut parts, &workbook)?;
-        let part_of = |kind: &str| -> Option<String> {
-            let link = links.iter().find(|r| r.kind == kind)?;
-            parts.find(&link.target)
+        // Where the relationships say, else where Excel puts them.
+        let part_of = |kind: &str, usual: &str| -> Option<String> {
+            match links.iter().find(|r| r.kind == kind) {
+                Some(link) => parts.find(&link.target),
+                None => parts.find(usual),
+            }
         };
-        let (texts, styles) = (part_of("sharedStrings"), part_of("styles"));
+        let texts = part_of("sharedStrings", "xl/sharedStrings.xml");
+        let styles = part_of("styles", "xl/styles.xml");
         let sheets = named
             .into_iter()
             .map(|(name, id)| {

@@ -243,8 +243,12 @@ pub fn sheets_of(xml: &[u8]) -> Result<(Vec<(String, String)>, bool), String> {
             continue;
         };
         match local(name) {
+            // Excel 2013 and later add an `x15:workbookPr` without the
+            // attribute after the real one: only the attribute counts.
             b"workbookPr" => {
-                is_1904 = matches!(attr(attrs, b"date1904")?, Some(b"1" | b"true"));
+                if let Some(v) = attr(attrs, b"date1904")? {
+                    is_1904 = matches!(v, b"1" | b"true");
+                }
             }
             b"sheet" => {
                 let (mut sheet, mut id) = (String::new(), String::new());

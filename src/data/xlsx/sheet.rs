@@ -10,7 +10,7 @@
 
 use super::super::cell::{number_text, NumberKind};
 use super::super::grid::{unreadable_reason as damaged, Grid};
-use super::content::SharedTexts;
+use super::content::{SharedTexts, XML_SPACE};
 use super::package::Step;
 use super::xml::{each_attr, local, next_token, push_text, unescape_units, Token};
 
@@ -66,9 +66,12 @@ struct Cell {
     col: usize,
     style: usize,
     kind: Kind,
+    kind_text: Vec<u8>,
     value: String,
     inline: String,
-    run: Option<String>,
+    /// A `<t>` of an inline text being read, and whether it keeps its
+    /// outer blanks (`xml:space="preserve"`).
+    run: Option<(String, bool)>,
 }
 
 pub struct SheetReader<'a> {
@@ -181,7 +184,10 @@ impl<'a> SheetReader<'a> {
             (b"v", true) => self.in_value = !empty,
             (b"is", true) => self.in_inline = !empty,
             (b"r", true) if self.in_inline => {}
-            (b"t", true) if self.in_inline && !empty => self.cell.run = Some(String::new()),
+            (b"t", true) if self.in_inline && !empty => {
+                let keep = super::xml::attr(attrs, b"xml:space")? == Some(b"preserve");
+                self.cell.run = Some((String::new(), keep));
+            }
             _ if !empty => self.skipping = 1,
             _ => {}
         }
@@ -203,7 +209,12 @@ impl<'a> SheetReader<'a> {
                     .and_then(|s| s.parse().ok())
                     .unwrap_or(0)
             }
-            b"t" => cell.kind = Kind::of(v),
+            b"t" => {
+                cell.kind = Kind::of(v);
+                if cell.kind == Kind::Unknown {
+                    cell.kind_text = v.to_vec();
+                }
+            }
             _ => {}
         })?;
         if let Some(r) = reference {
@@ -217,8 +228,15 @@ impl<'a> SheetReader<'a> {
             b"v" => self.in_value = false,
             b"is" => self.in_inline = false,
             b"t" => {
-                if let Some(run) = self.cell.run.take() {
-                    self.cell.inline.push_str(&unescape_units(&run));
+                if let Some((run, keep)) = self.cell.run.take() {
+                    // As in the shared texts: a run's outer blanks are
+                    // markup unless the run says to keep them.
+                    let run = if keep {
+                        &run[..]
+                    } else {
+                        run.trim_matches(XML_SPACE)
+                    };
+                    self.cell.inline.push_str(&unescape_units(run));
                 }
             }
             b"c" if self.cell.open => {
@@ -241,7 +259,7 @@ impl<'a> SheetReader<'a> {
             return Ok(());
         }
         match &mut cell.run {
-            Some(run) => push(raw, run),
+            Some((run, _)) => push(raw, run),
             None if self.in_value => push(raw, &mut cell.value),
             None => Ok(()),
         }
@@ -280,6 +298,8 @@ fn shows<'s>(
                 format!("a cell refers to shared text number {v}, which the workbook does not hold")
             })?,
         Kind::Inline => &cell.inline,
+        // An inline text under a cell that forgot to say so.
+        Kind::Number if v.is_empty() && !cell.inline.is_empty() => &cell.inline,
         Kind::Formula => {
             scratch.push_str(&unescape_units(&cell.value));
             scratch
@@ -303,7 +323,14 @@ fn shows<'s>(
             }
             _ => v,
         },
-        Kind::Error | Kind::Unknown => v,
+        Kind::Error => v,
+        Kind::Unknown => {
+            return Err(format!(
+                "a cell (row {}) has the type t=\"{}\", which no version of Excel writes",
+                cell.row + 1,
+                String::from_utf8_lossy(&cell.kind_text)
+            ))
+        }
     })
 }
 

@@ -324,3 +324,62 @@ fn damaged_workbooks_never_panic() {
         }
     }
 }
+
+/// A real workbook (one date cell, 37637 as dd/mm/yyyy) with `parts`
+/// replaced or added.
+fn with_parts(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut book = Workbook::new();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    book.add_worksheet()
+        .write_number_with_format(0, 0, 37637.0, &date)
+        .unwrap();
+    let original = book.save_to_buffer().unwrap();
+    let mut from = zip::ZipArchive::new(Cursor::new(&original[..])).unwrap();
+    let mut to = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for i in 0..from.len() {
+        let entry = from.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        if !parts.iter().any(|(n, _)| *n == name) {
+            to.raw_copy_file(entry).unwrap();
+        }
+    }
+    for (name, bytes) in parts {
+        to.start_file(*name, options).unwrap();
+        to.write_all(bytes).unwrap();
+    }
+    to.finish().unwrap().into_inner()
+}
+
+fn first_cells(bytes: Vec<u8>) -> Result<Vec<String>, String> {
+    let grid = read_sheet(bytes)?;
+    let mut cells = Vec::new();
+    grid.row(0, 0, &mut cells);
+    Ok(cells.iter().map(|c| c.to_string()).collect())
+}
+
+const WORKBOOK_1904: &[u8] = br#"<workbook xmlns:r="r"><workbookPr date1904="1"/><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets><extLst><ext><x15:workbookPr chartTrackingRefBase="1"/></ext></extLst></workbook>"#;
+
+#[test]
+fn what_excel_2013_and_later_write_reads_as_excel_shows_it() {
+    // Found by a red-team pass against calamine's reader.
+    assert_eq!(first_cells(with_parts(&[])).unwrap(), ["16/01/2003"]);
+    // A 1904 workbook whose later x15:workbookPr has no date1904.
+    let book = with_parts(&[("xl/workbook.xml", WORKBOOK_1904)]);
+    assert_eq!(first_cells(book).unwrap(), ["17/01/2007"]);
+    // A conditional format's number format reuses the cell's id.
+    let styles = br#"<styleSheet><numFmts><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts><cellXfs><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs><dxfs><dxf><numFmt numFmtId="164" formatCode="0.00"/></dxf></dxfs></styleSheet>"#;
+    let book = with_parts(&[("xl/styles.xml", styles)]);
+    assert_eq!(first_cells(book).unwrap(), ["16/01/2003"]);
+    // Inline runs trimmed as shared ones are, CRLF read as LF, an inline
+    // text under a cell without its type.
+    let sheet = b"<worksheet><sheetData><row r=\"1\"><c t=\"inlineStr\"><is><r><t>Nguy\xe1\xbb\x85n </t></r><r><t xml:space=\"preserve\"> V\xc4\x83n\r\nA</t></r></is></c><c><is><t>no type</t></is></c></row></sheetData></worksheet>";
+    let book = with_parts(&[("xl/worksheets/sheet1.xml", sheet)]);
+    assert_eq!(first_cells(book).unwrap(), ["Nguyễn Văn\nA", "no type"]);
+    // A type no Excel writes is refused, not shown as its index.
+    let sheet =
+        b"<worksheet><sheetData><row r=\"1\"><c t=\"S\"><v>0</v></c></row></sheetData></worksheet>";
+    let err = first_cells(with_parts(&[("xl/worksheets/sheet1.xml", sheet)])).unwrap_err();
+    assert!(err.contains("t=\"S\""), "{err}");
+}

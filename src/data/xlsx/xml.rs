@@ -191,7 +191,7 @@ pub fn push_text(raw: &[u8], out: &mut String) -> Result<(), String> {
         .map_err(|_| "the XML holds bytes that are not UTF-8".to_string())?;
     let mut rest = text;
     while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
+        push_lines(&rest[..amp], out);
         let after = &rest[amp + 1..];
         let semi = after
             .find(';')
@@ -200,8 +200,18 @@ pub fn push_text(raw: &[u8], out: &mut String) -> Result<(), String> {
         out.push(reference(&after[..semi])?);
         rest = &after[semi + 1..];
     }
-    out.push_str(rest);
+    push_lines(rest, out);
     Ok(())
+}
+
+/// Literal text with its line ends as XML reads them: `\r\n` and a lone
+/// `\r` are `\n` (a `&#13;` reference is a real `\r`, and stays).
+fn push_lines(text: &str, out: &mut String) {
+    if !text.contains('\r') {
+        out.push_str(text);
+        return;
+    }
+    out.push_str(&text.replace("\r\n", "\n").replace('\r', "\n"));
 }
 
 fn reference(name: &str) -> Result<char, String> {
@@ -331,6 +341,9 @@ mod tests {
         let mut out = String::new();
         push_text(b"Ng&#432;&#x1EDD;i &lt;1&gt; &quot;&apos;&amp;", &mut out).unwrap();
         assert_eq!(out, "Người <1> \"'&");
+        let mut out = String::new();
+        push_text(b"a\r\nb\rc&#13;", &mut out).unwrap();
+        assert_eq!(out, "a\nb\nc\r");
         assert!(push_text(b"a & b", &mut String::new()).is_err());
         assert!(push_text(b"&#xD800;", &mut String::new()).is_err());
         assert_eq!(
