@@ -530,9 +530,21 @@ pub fn to_json(data: &Dataset, before: &Side, after: &Side, diff: &Diff) -> serd
     })
 }
 
-/// One CSV row per changed entity.
-pub fn to_csv(program: &Program, data: &Dataset, diff: &Diff) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// One CSV row per changed entity; `for_excel` adds the byte-order mark
+/// and CRLF line ends Excel needs to read it right.
+pub fn to_csv(
+    program: &Program,
+    data: &Dataset,
+    diff: &Diff,
+    for_excel: bool,
+) -> Result<String, csv::Error> {
+    let (start, end): (&[u8], _) = match for_excel {
+        true => (b"\xEF\xBB\xBF", csv::Terminator::CRLF),
+        false => (b"", csv::Terminator::Any(b'\n')),
+    };
+    let mut w = csv::WriterBuilder::new()
+        .terminator(end)
+        .from_writer(start.to_vec());
     w.write_record([
         "kind",
         "id",

@@ -372,6 +372,12 @@ pub fn format_date(days: i32) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// A date as a Vietnamese document writes it: 31/12/2021.
+pub fn format_date_vi(days: i32) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{d:02}/{m:02}/{y:04}")
+}
+
 /// `date` moved by `n` months, the day held to the month's last (31/8
 /// less 6 months is 28/2 or 29/2). `None` outside years 1–9999.
 pub fn add_months(date: i32, n: i64) -> Option<i32> {

@@ -217,13 +217,14 @@ fn set_overrides_a_parameter() {
 
 #[test]
 fn csv_has_a_row_per_entity() {
+    // The form for scripts; the one for Excel is tested in tests/report.rs.
     let out = xeploai(&[
         "grade",
         "rules/2021.rules",
         "--data",
         DATA,
         "--format",
-        "csv",
+        "csv-data",
     ]);
     assert_eq!(out.status.code(), Some(0));
     let body = text(&out.stdout);

@@ -1317,7 +1317,17 @@ fn cli() {
             vec!["fmt".into(), "--check".into(), p(&r1)],
             vec!["test".into(), p(&r1)],
         ];
-        for format in ["table", "json", "csv"] {
+        for form in ["md", "html", "xlsx", "docx", "csv", "json"] {
+            commands.push(vec![
+                "report".into(),
+                p(&r1),
+                "--data".into(),
+                p(&dir),
+                "--out".into(),
+                p(&tmp.0.join(format!("report.{form}"))),
+            ]);
+        }
+        for format in ["table", "json", "csv", "csv-data"] {
             commands.push(vec![
                 "grade".into(),
                 p(&r1),
@@ -1387,7 +1397,7 @@ fn cli() {
             if !(0..=2).contains(&code) {
                 return Err(format!("CLI: exit code {code}\n{cmdline}\n{err}"));
             }
-            let grading = matches!(c[0].as_str(), "grade" | "diff" | "explain");
+            let grading = matches!(c[0].as_str(), "grade" | "diff" | "explain" | "report");
             if code == 2 && !c.iter().any(|a| a.ends_with("=oops")) {
                 return Err(format!(
                     "CLI: a usage error on a well-formed command\n{cmdline}\n{err}"

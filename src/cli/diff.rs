@@ -2,7 +2,8 @@
 
 use std::path::Path;
 
-use super::{emit, grade_or_report, load_data, prepare_rules, Format, Io, Setting};
+use super::output::{emit, inputs_of, resolve, Target};
+use super::{grade_or_report, load_data, prepare_rules, Format, Io, Setting};
 use crate::report::NumberStyle;
 
 #[allow(clippy::too_many_arguments)]
@@ -10,12 +11,21 @@ pub(super) fn cmd_diff(
     old: &Path,
     new: &Path,
     data: &super::DataArgs,
-    format: Format,
+    format: Option<Format>,
     out: Option<&Path>,
     sets: (&[Setting], &[Setting]),
     limit: usize,
     io: &mut Io,
 ) -> i32 {
+    let target = Target::of(out);
+    let allowed = [Format::Table, Format::Json, Format::Csv, Format::CsvData];
+    let format = match resolve(format, &target, &allowed, Format::Table, "diff") {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = writeln!(io.err, "{e}");
+            return 2;
+        }
+    };
     let (old_checked, old_params) = match prepare_rules(old, sets.0, io) {
         Ok(x) => x,
         Err(code) => return code,
@@ -80,7 +90,9 @@ pub(super) fn cmd_diff(
                 .unwrap_or_default()
                 + "\n"
         }
-        Format::Csv => match crate::diff::to_csv(np, new_data, &diff) {
+        // Both CSVs have the same columns; Excel's has its byte-order mark
+        // and CRLF.
+        _ => match crate::diff::to_csv(np, new_data, &diff, format == Format::Csv) {
             Ok(t) => t,
             Err(e) => {
                 let _ = writeln!(io.err, "cannot write CSV: {e}");
@@ -88,5 +100,10 @@ pub(super) fn cmd_diff(
             }
         },
     };
-    emit(&text, out, &[op, np], &[&old_data, new_data], io)
+    emit(
+        &text.into_bytes(),
+        &target,
+        &inputs_of(&[op, np], &[&old_data, new_data]),
+        io,
+    )
 }

@@ -4,6 +4,8 @@
 
 mod diff;
 mod fmt;
+mod output;
+mod report;
 mod template;
 mod test;
 
@@ -11,10 +13,11 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 pub use crate::files::write_atomically;
 pub use crate::render::render;
+pub use output::Format;
 pub use test::rules_files;
 
 use crate::check::{self, is_warning, Checked};
@@ -57,13 +60,6 @@ impl DataArgs {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-    Csv,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Parse and check rules files; print every problem found.
@@ -84,10 +80,12 @@ pub enum Command {
         rules: PathBuf,
         #[command(flatten)]
         data: DataArgs,
-        /// Output form: the summary table, JSON, or CSV (one row per entity).
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
-        /// Write to this file (atomically) instead of standard output.
+        /// Output form: the summary table, JSON, CSV for Excel, or CSV for
+        /// scripts (csv-data); by default the ending of --out, else table.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Write to this file (atomically) instead of standard output; `-`
+        /// is standard output.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Override a parameter, e.g. `--set excellent_cap=30%`.
@@ -127,9 +125,10 @@ pub enum Command {
         new: PathBuf,
         #[command(flatten)]
         data: DataArgs,
-        /// Table, JSON, or CSV (one row per changed entity).
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
+        /// Table, JSON, or CSV (one row per changed entity; csv for Excel,
+        /// csv-data for scripts); by default the ending of --out, else table.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
         /// Write to this file (atomically) instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -145,6 +144,33 @@ pub enum Command {
         /// How many changed entities the table lists (JSON and CSV list all).
         #[arg(long, default_value = "50")]
         limit: usize,
+    },
+    /// The report sent to the level above, in Word, Excel, HTML, Markdown, CSV or JSON.
+    #[command(
+        after_help = "Examples:\n  xeploai report rules/2021.rules --data examples/yen-the-2021 --out bao_cao_2021.docx\n  xeploai report rules/2021.rules --data examples/yen-the-2021 --unit DB03 --out db03.xlsx\n  xeploai report rules/2021.rules --data examples/yen-the-2021 --format md --out -"
+    )]
+    Report {
+        /// The rules file.
+        rules: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+        /// Report only this organisation and what is under it (its id).
+        #[arg(long, value_name = "ID")]
+        unit: Option<String>,
+        /// The form; by default the ending of --out (.docx, .xlsx, .html,
+        /// .md, .csv, .json).
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// The file to write (atomically); `-` is standard output.
+        #[arg(long)]
+        out: PathBuf,
+        /// Override a parameter, e.g. `--set excellent_cap=30%`.
+        #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_set)]
+        set: Vec<(String, String)>,
+        /// Leave out rows with problems (and what refers to them), list
+        /// them, and report on the rest.
+        #[arg(long)]
+        skip_bad_rows: bool,
     },
     /// Format rules files canonically (comments kept); --check only reports.
     #[command(
@@ -270,6 +296,24 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io) -> i32 {
         Command::Repl { rules, data } => cmd_repl(rules.as_deref(), data.as_deref(), io),
         Command::Fmt { rules, check } => fmt::cmd_fmt(&rules, check, io),
         Command::Template { rules, out } => template::cmd_template(&rules, &out, io),
+        Command::Report {
+            rules,
+            data,
+            unit,
+            format,
+            out,
+            set,
+            skip_bad_rows,
+        } => {
+            let options = report::ReportOptions {
+                unit: unit.as_deref(),
+                format,
+                out: &out,
+                set: &set,
+                skip_bad_rows,
+            };
+            report::cmd_report(&rules, &data, &options, io)
+        }
         Command::Diff {
             old,
             new,
@@ -414,7 +458,7 @@ fn prepare(
 
 /// How `grade` reports.
 struct GradeOptions<'a> {
-    format: Format,
+    format: Option<Format>,
     out: Option<&'a Path>,
     set: &'a [Setting],
     numbers: NumberStyle,
@@ -422,7 +466,16 @@ struct GradeOptions<'a> {
 }
 
 fn cmd_grade(rules: &Path, data: &DataArgs, o: &GradeOptions, io: &mut Io) -> i32 {
-    let (format, out, numbers) = (o.format, o.out, o.numbers);
+    let target = output::Target::of(o.out);
+    let allowed = [Format::Table, Format::Json, Format::Csv, Format::CsvData];
+    let format = match output::resolve(o.format, &target, &allowed, Format::Table, "grade") {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = writeln!(io.err, "{e}");
+            return 2;
+        }
+    };
+    let numbers = o.numbers;
     let (checked, dataset, params) = match prepare(rules, data, o.set, o.skip_bad_rows, io) {
         Ok(x) => x,
         Err(code) => return code,
@@ -431,21 +484,31 @@ fn cmd_grade(rules: &Path, data: &DataArgs, o: &GradeOptions, io: &mut Io) -> i3
     let Some(outcome) = grade_or_report(program, &dataset, &params, io) else {
         return 1;
     };
-    let text = match format {
-        Format::Table => crate::report::table(program, &dataset, &outcome, &params, numbers),
+    let bytes = match format {
+        Format::Table => {
+            crate::report::table(program, &dataset, &outcome, &params, numbers).into_bytes()
+        }
         Format::Json => {
             let report = crate::report::to_json(program, &dataset, &outcome, &params);
-            serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
+            (serde_json::to_string_pretty(&report).unwrap_or_default() + "\n").into_bytes()
         }
-        Format::Csv => match crate::report::entities_csv(program, &dataset, &outcome) {
+        Format::Csv => match crate::report::entities_csv_excel(program, &dataset, &outcome) {
             Ok(t) => t,
             Err(e) => {
                 let _ = writeln!(io.err, "cannot write CSV: {e}");
                 return 1;
             }
         },
+        _ => match crate::report::entities_csv(program, &dataset, &outcome) {
+            Ok(t) => t.into_bytes(),
+            Err(e) => {
+                let _ = writeln!(io.err, "cannot write CSV: {e}");
+                return 1;
+            }
+        },
     };
-    emit(&text, out, &[program], &[&dataset], io)
+    let inputs = output::inputs_of(&[program], &[&dataset]);
+    output::emit(&bytes, &target, &inputs, io)
 }
 
 fn cmd_explain(
@@ -494,39 +557,6 @@ fn grade_or_report(
             None
         }
     }
-}
-
-/// Prints `text`, or writes it atomically to `out` (never over an input).
-fn emit(
-    text: &str,
-    out: Option<&Path>,
-    programs: &[&crate::program::Program],
-    datasets: &[&crate::data::Dataset],
-    io: &mut Io,
-) -> i32 {
-    let Some(path) = out else {
-        let _ = write!(io.out, "{text}");
-        return 0;
-    };
-    let mut inputs: Vec<PathBuf> = programs
-        .iter()
-        .flat_map(|p| p.sources.files().iter().map(|f| f.path.clone()))
-        .collect();
-    for d in datasets {
-        inputs.extend(d.files.iter().cloned());
-        // The files a dataset folder could hold, read this time or not.
-        for stem in ["members", "organisations"] {
-            for ext in ["csv", "json"] {
-                inputs.push(d.dir.join(format!("{stem}.{ext}")));
-            }
-        }
-    }
-    if let Err(e) = write_atomically(path, text.as_bytes(), &inputs) {
-        let _ = writeln!(io.err, "{e}");
-        return 1;
-    }
-    let _ = writeln!(io.err, "wrote {}", path.display());
-    0
 }
 
 fn cmd_repl(rules: Option<&Path>, data: Option<&Path>, io: &mut Io) -> i32 {

@@ -211,6 +211,24 @@ pub struct ArithmeticError {
 }
 
 /// Grades every member and organisation of the dataset.
+/// The entities quota `qi` counts (its subject and filter, read on the
+/// final grades), in index order.
+pub fn quota_subjects(
+    program: &Program,
+    data: &Dataset,
+    params: &[Value],
+    outcome: &Outcome,
+    qi: usize,
+) -> Result<Vec<u32>, EvalError> {
+    quota::subjects(
+        program,
+        data,
+        params,
+        &outcome.grades(),
+        &program.quotas[qi],
+    )
+}
+
 pub fn grade(program: &Program, data: &Dataset, params: &[Value]) -> Result<Outcome, EvalError> {
     let mut grades = Grades {
         members: vec![u8::MAX; data.members.len()],

@@ -83,7 +83,7 @@ fn kind_word(kind: SubjectKind) -> &'static str {
     kind.keyword()
 }
 
-fn entity(
+pub(super) fn entity(
     program: &Program,
     data: &Dataset,
     kind: SubjectKind,
@@ -267,4 +267,78 @@ pub fn entities_csv(
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// What became of an entity, in a report's words.
+fn outcome_words(outcome: &str) -> &'static str {
+    match outcome {
+        "graded" => "Đã xếp loại",
+        "not_graded" => "Không xếp loại",
+        "to_decide" => "Chờ cấp có thẩm quyền xem xét",
+        _ => "Ngoài phạm vi xếp loại",
+    }
+}
+
+/// One row per entity for Excel: UTF-8 with a byte-order mark (without
+/// it Excel reads the Vietnamese as mojibake), CRLF, Vietnamese headers,
+/// grades by their full names, organisations first.
+pub fn entities_csv_excel(
+    program: &Program,
+    data: &Dataset,
+    outcome: &Outcome,
+) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(b"\xEF\xBB\xBF".to_vec());
+    w.write_record([
+        "Loại",
+        "Mã",
+        "Tên",
+        "Trực thuộc",
+        "Kết quả",
+        "Xếp loại",
+        "Ký hiệu",
+        "Lý do không xếp loại",
+        "Lý do chờ cấp có thẩm quyền",
+        "Mức còn xem xét",
+        "Điều khoản quyết định",
+        "Căn cứ",
+        "Giới hạn đã áp dụng",
+        "Hạ loại theo tỷ lệ",
+    ])?;
+    let label = |code: &str| {
+        program
+            .grades
+            .iter()
+            .find(|g| g.code == code)
+            .map_or_else(|| code.to_string(), |g| g.label.clone())
+    };
+    for (kind, decisions) in [
+        (SubjectKind::Organisation, &outcome.organisations),
+        (SubjectKind::Member, &outcome.members),
+    ] {
+        for (i, d) in decisions.iter().enumerate() {
+            let e = entity(program, data, kind, i as u32, d);
+            w.write_record([
+                match kind {
+                    SubjectKind::Organisation => "Tổ chức đảng".to_string(),
+                    SubjectKind::Member => "Đảng viên".to_string(),
+                },
+                e.id,
+                e.name,
+                e.parent.unwrap_or_default(),
+                outcome_words(e.outcome).to_string(),
+                e.grade.as_deref().map(label).unwrap_or_default(),
+                e.grade.unwrap_or_default(),
+                e.not_graded_reason.unwrap_or_default(),
+                e.to_decide_reason.unwrap_or_default(),
+                e.grades_in_question.join("; "),
+                e.clause.unwrap_or_default(),
+                e.cite.unwrap_or_default(),
+                e.caps.join("; "),
+                e.quota.unwrap_or_default(),
+            ])?;
+        }
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
 }

@@ -1,15 +1,26 @@
 //! Stage 5, report: an [`Outcome`] as the summary table a district sends
 //! up, as JSON or CSV for other tools, and as explanations.
 
+mod document;
+mod docx;
 mod explain;
 mod format;
+mod forms;
+mod html;
 mod json;
+mod model;
+mod xlsx;
 
 use std::fmt::Write;
 
+pub use document::{blocks, markdown, Block, Cell};
 pub use explain::explain_text;
 pub use format::{pad_left, pad_right, NumberStyle};
-pub use json::{entities_csv, to_json, JsonEntity, JsonFinding, JsonReport, JsonSummaryRow};
+pub use forms::{write, Form};
+pub use json::{
+    entities_csv, entities_csv_excel, to_json, JsonEntity, JsonFinding, JsonReport, JsonSummaryRow,
+};
+pub use model::{build as build_report, Report};
 
 use crate::data::Dataset;
 use crate::eval::{Outcome, QuotaFinding, Verdict};

@@ -55,6 +55,11 @@ pub fn workbook(program: &Program) -> Result<Vec<u8>, XlsxError> {
     )?;
     let members = table_sheet(program, &program.member, MEMBERS_SHEET, &mut lists)?;
     let mut book = Workbook::new();
+    // Dated by the rules' review date, not the clock: same rules, same bytes.
+    let (y, m, d) = crate::value::civil_from_days(program.header.review_date);
+    let created =
+        rust_xlsxwriter::ExcelDateTime::from_ymd(y.clamp(1900, 9999) as u16, m as u8, d as u8)?;
+    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
     book.push_worksheet(orgs);
     book.push_worksheet(members);
     book.push_worksheet(guide_sheet(program)?);
