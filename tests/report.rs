@@ -366,3 +366,58 @@ fn the_form_follows_out_and_out_dash_is_standard_output() {
         String::from_utf8_lossy(&unit.stderr).contains("--unit NOPE: no organisation with that id")
     );
 }
+
+/// `diff rules/2021.rules rules/2025.rules` on the example into `name`.
+fn diff_into(name: &str) -> PathBuf {
+    let out = scratch_dir("diff").join(name);
+    let run = xeploai(&[
+        "diff",
+        "rules/2021.rules",
+        "rules/2025.rules",
+        "--data",
+        "examples/yen-the-2021",
+        "--out",
+        out.to_str().expect("path"),
+    ]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    out
+}
+
+#[test]
+fn a_rule_change_circulates_as_a_workbook_and_a_page() {
+    use calamine::{Data, Reader};
+    let path = diff_into("d.xlsx");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).expect("xlsx");
+    assert_eq!(
+        book.sheet_names(),
+        ["Ma trận", "Đối tượng đổi", "Giới hạn tỷ lệ"]
+    );
+    let matrix = book.worksheet_range("Ma trận").expect("matrix");
+    assert_eq!(
+        matrix.get_value((1, 0)),
+        Some(&Data::String("Số đối tượng đổi xếp loại: 412".into()))
+    );
+    // Members: HTXSNV → HTXSNV, a number.
+    let members = matrix
+        .rows()
+        .position(
+            |r| matches!(r.first(), Some(Data::String(s)) if s.starts_with("Đảng viên: 373/4371")),
+        )
+        .expect("the members' matrix");
+    assert_eq!(
+        matrix.get_value((members as u32 + 2, 1)),
+        Some(&Data::Float(561.0))
+    );
+    let changes = book.worksheet_range("Đối tượng đổi").expect("changes");
+    assert_eq!(changes.height(), 1 + 412);
+    let html = std::fs::read_to_string(diff_into("d.html")).expect("read");
+    assert!(html.contains("<p>412 đối tượng đổi xếp loại.</p>"));
+    assert!(html.contains("<h2>Đảng viên: 373/4.371 đổi</h2>"));
+    assert!(html.contains("rgba(200,30,30,"), "a heat map");
+    assert!(!html.contains("<script") && !html.contains("src="));
+}

@@ -18,7 +18,14 @@ pub(super) fn cmd_diff(
     io: &mut Io,
 ) -> i32 {
     let target = Target::of(out);
-    let allowed = [Format::Table, Format::Json, Format::Csv, Format::CsvData];
+    let allowed = [
+        Format::Table,
+        Format::Json,
+        Format::Csv,
+        Format::CsvData,
+        Format::Xlsx,
+        Format::Html,
+    ];
     let format = match resolve(format, &target, &allowed, Format::Table, "diff") {
         Ok(f) => f,
         Err(e) => {
@@ -75,7 +82,27 @@ pub(super) fn cmd_diff(
             return 1;
         }
     };
+    let sides = crate::diff::Sides {
+        before: &before,
+        after: &after,
+        data: new_data,
+    };
     let text = match format {
+        Format::Xlsx => match crate::diff::workbook(&sides, &diff) {
+            Ok(bytes) => {
+                return emit(
+                    &bytes,
+                    &target,
+                    &inputs_of(&[op, np], &[&old_data, new_data]),
+                    io,
+                )
+            }
+            Err(e) => {
+                let _ = writeln!(io.err, "cannot write the workbook: {e}");
+                return 1;
+            }
+        },
+        Format::Html => crate::diff::page(&sides, &diff),
         Format::Table => format!(
             "Trước: {} ({})\nSau:   {} ({})\nDữ liệu: {}\n\n{}",
             op.header.name,

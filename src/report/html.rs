@@ -56,7 +56,7 @@ pub fn page(report: &Report, blocks: &[Block]) -> String {
     out
 }
 
-fn escape(s: &str) -> String {
+pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

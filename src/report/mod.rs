@@ -17,10 +17,12 @@ pub use document::{blocks, markdown, Block, Cell};
 pub use explain::explain_text;
 pub use format::{pad_left, pad_right, NumberStyle};
 pub use forms::{write, Form};
+pub use html::escape as html_escape;
 pub use json::{
     entities_csv, entities_csv_excel, to_json, JsonEntity, JsonFinding, JsonReport, JsonSummaryRow,
 };
 pub use model::{build as build_report, Report};
+pub use xlsx::dated as dated_properties;
 
 use crate::data::Dataset;
 use crate::eval::{Outcome, QuotaFinding, Verdict};

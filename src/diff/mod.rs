@@ -3,6 +3,10 @@
 //! the clause that decided before and after, and the quota findings that
 //! changed. Used by the REPL's `:diff`.
 
+mod forms;
+
+pub use forms::{page, workbook, Sides};
+
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
