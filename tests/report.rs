@@ -190,6 +190,8 @@ fn the_excel_report_holds_numbers_a_chart_and_every_member() {
     // The excellent share of "HTTNV or better", a percentage cell.
     assert!((number(&orgs[14]) - 8.0 / 39.0).abs() < 1e-12);
     assert!((number(&cells[14]) - 68.0 / 314.0).abs() < 1e-12);
+    // The cap it is held to, a percentage cell too.
+    assert!((number(&orgs[15]) - 0.2).abs() < 1e-12);
     let sheet = book.worksheet_range("Đảng viên").expect("members");
     assert_eq!(sheet.height(), 1 + 4371);
     let zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();

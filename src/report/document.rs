@@ -4,7 +4,7 @@
 //! blocks, so the three say the same thing.
 
 use super::format::NumberStyle;
-use super::model::{Level, QuotaReport, Report};
+use super::model::{lower_first, Level, QuotaReport, Report};
 
 /// A table cell: text, or a number the form may write as a number.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,14 +119,6 @@ fn grade_name(report: &Report, g: usize) -> String {
         .get(g)
         .map(|(code, name)| format!("\"{}\" ({code})", lower_first(name)))
         .unwrap_or_default()
-}
-
-fn lower_first(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 fn summary_table(report: &Report) -> Block {

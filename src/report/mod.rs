@@ -8,7 +8,9 @@ mod format;
 mod forms;
 mod html;
 mod json;
+mod lists;
 mod model;
+mod scope;
 mod xlsx;
 
 use std::fmt::Write;

@@ -14,6 +14,8 @@ use crate::syntax::ast::SubjectKind;
 use crate::value::Value;
 
 use super::json::{entity, JsonEntity};
+use super::lists::{appendix, named, Appendix, Named};
+use super::scope::Scope;
 
 #[derive(serde::Serialize)]
 pub struct Report {
@@ -94,32 +96,6 @@ pub struct GroupFinding {
     pub lowered: u64,
 }
 
-#[derive(serde::Serialize)]
-pub struct Named {
-    pub level: String,
-    pub grade: String,
-    pub names: Vec<String>,
-}
-
-/// One row per organisation of the first organisation level, with the
-/// counts per grade of every later level inside it.
-#[derive(serde::Serialize)]
-pub struct Appendix {
-    pub level: String,
-    /// The later levels' labels.
-    pub columns: Vec<String>,
-    pub rows: Vec<AppendixRow>,
-}
-
-#[derive(serde::Serialize)]
-pub struct AppendixRow {
-    pub id: String,
-    pub name: String,
-    pub grade: Option<String>,
-    /// Per later level, count per grade.
-    pub counts: Vec<Vec<u64>>,
-}
-
 fn kind_word<S: serde::Serializer>(kind: &SubjectKind, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(kind.keyword())
 }
@@ -138,47 +114,6 @@ impl Report {
             .iter()
             .find(|(c, _)| c == code)
             .map_or_else(|| code.to_string(), |(_, name)| name.clone())
-    }
-}
-
-/// Which entities the report covers: all, or one organisation's subtree.
-pub struct Scope {
-    pub organisations: Vec<bool>,
-    pub members: Vec<bool>,
-}
-
-impl Scope {
-    pub fn all(data: &Dataset) -> Scope {
-        Scope {
-            organisations: vec![true; data.organisations.len()],
-            members: vec![true; data.members.len()],
-        }
-    }
-
-    /// Organisation `unit` and everything under it.
-    pub fn subtree(data: &Dataset, unit: u32) -> Scope {
-        let mut marked = vec![false; data.organisations.len()];
-        marked[unit as usize] = true;
-        let organisations: Vec<bool> = nearest_marked(&data.org_parent, &marked)
-            .into_iter()
-            .map(|a| a == unit)
-            .collect();
-        let members = data
-            .member_org
-            .iter()
-            .map(|&o| o != u32::MAX && organisations[o as usize])
-            .collect();
-        Scope {
-            organisations,
-            members,
-        }
-    }
-
-    fn holds(&self, kind: SubjectKind, i: u32) -> bool {
-        match kind {
-            SubjectKind::Member => self.members[i as usize],
-            SubjectKind::Organisation => self.organisations[i as usize],
-        }
     }
 }
 
@@ -393,139 +328,10 @@ fn group_finding(program: &Program, data: &Dataset, f: &QuotaFinding) -> GroupFi
     }
 }
 
-fn lower_first(s: &str) -> String {
+pub(super) fn lower_first(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
         Some(c) => c.to_lowercase().chain(chars).collect(),
         None => String::new(),
     }
-}
-
-fn named(program: &Program, data: &Dataset, outcome: &Outcome, rows: &[Vec<u32>]) -> Vec<Named> {
-    let worst = program.grades.len().saturating_sub(1) as u8;
-    let mut out = Vec::new();
-    let org = SubjectKind::Organisation;
-    let first = program.report.iter().position(|r| r.kind == org);
-    for (ri, (r, members)) in program.report.iter().zip(rows).enumerate() {
-        if r.kind != org {
-            continue;
-        }
-        // Below the first level, many cells share a name ("Chi bộ Trường
-        // Mầm non"): the organisation above tells them apart.
-        let name = |i: u32| {
-            let own = data.name(program, org, i);
-            match data.org_parent[i as usize] {
-                p if Some(ri) != first && p != u32::MAX => {
-                    format!("{own} ({})", data.name(program, org, p))
-                }
-                _ => own.to_string(),
-            }
-        };
-        for grade in [0, worst] {
-            let names = members
-                .iter()
-                .filter(|&&i| outcome.organisations[i as usize].grade == Some(grade))
-                .map(|&i| name(i))
-                .collect();
-            out.push(Named {
-                level: r.label.clone(),
-                grade: program.grade_code(grade).to_string(),
-                names,
-            });
-        }
-    }
-    out
-}
-
-fn appendix(program: &Program, data: &Dataset, outcome: &Outcome, rows: &[Vec<u32>]) -> Appendix {
-    let first = program
-        .report
-        .iter()
-        .position(|r| r.kind == SubjectKind::Organisation);
-    let Some(first) = first else {
-        return Appendix {
-            level: String::new(),
-            columns: Vec::new(),
-            rows: Vec::new(),
-        };
-    };
-    let later: Vec<usize> = (first + 1..program.report.len()).collect();
-    let grades = program.grades.len();
-    // Each organisation's nearest ancestor (or itself) at the first level.
-    let mut at_first = vec![false; data.organisations.len()];
-    for &o in &rows[first] {
-        at_first[o as usize] = true;
-    }
-    let top = nearest_marked(&data.org_parent, &at_first);
-    let mut slot = vec![usize::MAX; data.organisations.len()];
-    for (k, &o) in rows[first].iter().enumerate() {
-        slot[o as usize] = k;
-    }
-    let mut counts = vec![vec![vec![0u64; grades]; later.len()]; rows[first].len()];
-    for (c, &l) in later.iter().enumerate() {
-        let kind = program.report[l].kind;
-        for &i in &rows[l] {
-            let org = match kind {
-                SubjectKind::Member => data.member_org[i as usize],
-                SubjectKind::Organisation => i,
-            };
-            let Some(&t) = top.get(org as usize) else {
-                continue;
-            };
-            let Some(g) = outcome.decisions(kind)[i as usize].grade else {
-                continue;
-            };
-            if t != u32::MAX {
-                counts[slot[t as usize]][c][g as usize] += 1;
-            }
-        }
-    }
-    let out_rows = rows[first]
-        .iter()
-        .zip(counts)
-        .map(|(&o, counts)| AppendixRow {
-            id: data.id(program, SubjectKind::Organisation, o).to_string(),
-            name: data.name(program, SubjectKind::Organisation, o).to_string(),
-            grade: outcome.organisations[o as usize]
-                .grade
-                .map(|g| program.grade_code(g).to_string()),
-            counts,
-        })
-        .collect();
-    Appendix {
-        level: program.report[first].label.clone(),
-        columns: later
-            .iter()
-            .map(|&l| program.report[l].label.clone())
-            .collect(),
-        rows: out_rows,
-    }
-}
-
-/// For each organisation, its nearest ancestor-or-self that is `marked`
-/// (`u32::MAX` when none is).
-fn nearest_marked(parent: &[u32], marked: &[bool]) -> Vec<u32> {
-    let mut out: Vec<Option<u32>> = vec![None; parent.len()];
-    for o in 0..parent.len() {
-        let mut path = Vec::new();
-        let mut at = o;
-        let answer = loop {
-            if let Some(a) = out[at] {
-                break a;
-            }
-            if marked[at] {
-                break at as u32;
-            }
-            path.push(at);
-            match parent[at] {
-                u32::MAX => break u32::MAX,
-                p => at = p as usize,
-            }
-        };
-        for p in path {
-            out[p] = Some(answer);
-        }
-        out[o] = Some(answer);
-    }
-    out.into_iter().map(|a| a.unwrap_or(u32::MAX)).collect()
 }

@@ -177,7 +177,15 @@ fn summary_sheet(ws: &mut Worksheet, report: &Report, f: &Formats) -> Result<(),
         let (best, base) = level.best_of_good_or_better();
         ws.write_number_with_format(row, col + 2, share(best, base), &f.percent)?;
         if let Some(cap) = &level.cap {
-            ws.write_string(row, col + 3, cap)?;
+            // "20%" as the number it is; a cap read per organisation
+            // ("theo tổ chức") stays words.
+            let number = cap
+                .strip_suffix('%')
+                .and_then(|n| n.replace(',', ".").parse::<f64>().ok());
+            match number {
+                Some(n) => ws.write_number_with_format(row, col + 3, n / 100.0, &f.percent)?,
+                None => ws.write_string(row, col + 3, cap)?,
+            };
         }
     }
     let last = top + report.levels.len() as u32;
