@@ -190,8 +190,11 @@ fn the_excel_report_holds_numbers_a_chart_and_every_member() {
     // The excellent share of "HTTNV or better", a percentage cell.
     assert!((number(&orgs[14]) - 8.0 / 39.0).abs() < 1e-12);
     assert!((number(&cells[14]) - 68.0 / 314.0).abs() < 1e-12);
-    // The cap it is held to, a percentage cell too.
-    assert!((number(&orgs[15]) - 0.2).abs() < 1e-12);
+    // The cap it is held to: the quota's rule, within each group.
+    assert_eq!(
+        orgs[15],
+        Data::String("HTXSNV ≤ 20% × [HTTNV], floor".into())
+    );
     let sheet = book.worksheet_range("Đảng viên").expect("members");
     assert_eq!(sheet.height(), 1 + 4371);
     let zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
@@ -422,4 +425,70 @@ fn a_rule_change_circulates_as_a_workbook_and_a_page() {
     assert!(html.contains("<h2>Đảng viên: 373/4.371 đổi</h2>"));
     assert!(html.contains("rgba(200,30,30,"), "a heat map");
     assert!(!html.contains("<script") && !html.contains("src="));
+}
+
+#[test]
+fn outputs_that_would_mislead_are_refused() {
+    // A text under a name another program owns.
+    let dir = scratch_dir("foreign");
+    let xls = dir.join("r.xls");
+    let run = xeploai(&[
+        "report",
+        "rules/2021.rules",
+        "--data",
+        "examples/yen-the-2021",
+        "--out",
+        xls.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr)
+        .contains("--out names a .xls file, a form xeploai does not write"));
+    assert!(!xls.exists());
+    // A table's name in the data folder: the next run would find two.
+    let data = copy_of_example("table-name");
+    let json = data.join("members.json");
+    let run = xeploai(&[
+        "report",
+        "rules/2021.rules",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("would be read as one of its tables"));
+    assert!(!json.exists());
+}
+
+#[test]
+fn rows_left_out_are_said_in_the_document() {
+    let data = copy_of_example("skip");
+    let members = data.join("members.csv");
+    let text = std::fs::read_to_string(&members).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[4] = lines[4].replacen(",Tốt,", ",Tốtt,", 1);
+    std::fs::write(&members, lines.join("\n") + "\n").unwrap();
+    let out = xeploai(&[
+        "report",
+        "rules/2021.rules",
+        "--data",
+        data.to_str().unwrap(),
+        "--skip-bad-rows",
+        "--out",
+        "-",
+        "--format",
+        "md",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        md.contains("- **1 lỗi trong dữ liệu: các dòng có lỗi"),
+        "{md}"
+    );
+    assert!(md.contains("| Đảng viên | 4.370 |"), "{md}");
 }

@@ -125,11 +125,13 @@ pub enum Command {
         new: PathBuf,
         #[command(flatten)]
         data: DataArgs,
-        /// Table, JSON, or CSV (one row per changed entity; csv for Excel,
-        /// csv-data for scripts); by default the ending of --out, else table.
+        /// Table, JSON, CSV (one row per changed entity; csv for Excel,
+        /// csv-data for scripts), xlsx (matrices and lists) or html (heat
+        /// maps); by default the ending of --out, else table.
         #[arg(long, value_enum)]
         format: Option<Format>,
-        /// Write to this file (atomically) instead of standard output.
+        /// Write to this file (atomically) instead of standard output; `-`
+        /// is standard output.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Override a parameter on both sides.
@@ -418,6 +420,17 @@ fn load_data(
     skip_bad_rows: bool,
     io: &mut Io,
 ) -> Result<crate::data::Dataset, i32> {
+    load_data_counted(program, data, skip_bad_rows, io).map(|(d, _)| d)
+}
+
+/// As [`load_data`], with how many problems `--skip-bad-rows` left out.
+fn load_data_counted(
+    program: &crate::program::Program,
+    data: &DataArgs,
+    skip_bad_rows: bool,
+    io: &mut Io,
+) -> Result<(crate::data::Dataset, usize), i32> {
+    let mut skipped = 0;
     let loaded = if skip_bad_rows {
         crate::data::load_dir_skipping(program, &data.data, &data.sheets()).map(|(d, left_out)| {
             for e in &left_out {
@@ -430,6 +443,7 @@ fn load_data(
                     left_out.len()
                 );
             }
+            skipped = left_out.len();
             d
         })
     } else {
@@ -440,7 +454,7 @@ fn load_data(
         1
     })?;
     let _ = write!(io.err, "{}", dataset.warnings_text());
-    Ok(dataset)
+    Ok((dataset, skipped))
 }
 
 /// Rules, data and parameters, all checked; `Err(code)` after reporting.

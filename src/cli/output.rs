@@ -46,7 +46,7 @@ impl Format {
 
     /// The form a file name's ending says, if it says one.
     fn of_path(path: &Path) -> Option<Format> {
-        let ending = path.extension()?.to_string_lossy().to_lowercase();
+        let ending = ending(path)?;
         Some(match ending.as_str() {
             "json" => Format::Json,
             "csv" => Format::Csv,
@@ -69,6 +69,16 @@ impl Format {
         }
     }
 }
+
+fn ending(path: &Path) -> Option<String> {
+    Some(path.extension()?.to_string_lossy().to_lowercase())
+}
+
+/// Endings of forms no command writes: a text written under one of these
+/// names would open as garbage (or not at all) in the program it names.
+const FOREIGN: [&str; 10] = [
+    "xls", "xlsm", "xlsb", "ods", "doc", "odt", "rtf", "pdf", "zip", "pptx",
+];
 
 /// Where to write: a file, or standard output.
 pub enum Target {
@@ -99,6 +109,14 @@ pub fn resolve(
         Target::File(p) => Some(p.as_path()),
         Target::Stdout => None,
     };
+    if let Some(foreign) = path
+        .and_then(ending)
+        .filter(|e| FOREIGN.contains(&e.as_str()))
+    {
+        return Err(format!(
+            "--out names a .{foreign} file, a form xeploai does not write; use .docx for Word, .xlsx for Excel, .html, .md, .csv or .json"
+        ));
+    }
     let from_name = path.and_then(Format::of_path);
     let chosen = match (asked, path) {
         (Some(f), Some(p)) if !f.fits(p) => {
@@ -145,6 +163,26 @@ pub fn emit(bytes: &[u8], target: &Target, inputs: &[PathBuf], io: &mut Io) -> i
         }
         Target::File(p) => p,
     };
+    // A table's name in a data folder would be read as a second table
+    // on the next run (members.csv beside members.json is an error).
+    let folder = |p: &Path| std::fs::canonicalize(p).ok();
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let into_data = inputs
+        .iter()
+        .filter_map(|i| i.parent())
+        .any(|d| folder(d).is_some() && folder(d) == folder(parent));
+    // (An existing one is an input, refused as such below.)
+    if into_data && !path.exists() && crate::data::names_a_table(path) {
+        let _ = writeln!(
+            io.err,
+            "--out {}: a file of that name in the data folder would be read as one of its tables; write it elsewhere or under another name",
+            path.display()
+        );
+        return 1;
+    }
     if let Err(e) = write_atomically(path, bytes, inputs) {
         let _ = writeln!(io.err, "{e}");
         return 1;
@@ -211,5 +249,7 @@ mod tests {
             report.contains("`xeploai report RULES --data DIR --out report.xlsx`"),
             "{report}"
         );
+        let foreign = r(None, &file("r.xls")).unwrap_err();
+        assert!(foreign.starts_with("--out names a .xls file"), "{foreign}");
     }
 }

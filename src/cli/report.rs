@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::output::{emit, inputs_of, resolve, Target};
-use super::{grade_or_report, prepare, DataArgs, Format, Io, Setting};
+use super::{grade_or_report, load_data_counted, prepare_rules, DataArgs, Format, Io, Setting};
 use crate::report::Form;
 use crate::syntax::ast::SubjectKind;
 
@@ -41,7 +41,11 @@ pub(super) fn cmd_report(rules: &Path, data: &DataArgs, o: &ReportOptions, io: &
         .find(|(f, _)| *f == format)
         .map(|(_, form)| *form);
     let Some(form) = form else { return 2 };
-    let (checked, dataset, params) = match prepare(rules, data, o.set, o.skip_bad_rows, io) {
+    let (checked, params) = match prepare_rules(rules, o.set, io) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let (dataset, skipped) = match load_data_counted(&checked.program, data, o.skip_bad_rows, io) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -67,7 +71,14 @@ pub(super) fn cmd_report(rules: &Path, data: &DataArgs, o: &ReportOptions, io: &
     let Some(outcome) = grade_or_report(program, &dataset, &params, io) else {
         return 1;
     };
-    let report = crate::report::build_report(program, &dataset, &outcome, &params, unit);
+    let mut report = crate::report::build_report(program, &dataset, &outcome, &params, unit);
+    if skipped > 0 {
+        // The counts leave them out: the document says so, not only the
+        // terminal.
+        report.notes.push(format!(
+            "{skipped} lỗi trong dữ liệu: các dòng có lỗi (và những gì thuộc về chúng) đã được để ra ngoài (--skip-bad-rows), số liệu dưới đây không tính các dòng đó."
+        ));
+    }
     let bytes = match crate::report::write(&report, form) {
         Ok(b) => b,
         Err(e) => {

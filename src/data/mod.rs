@@ -33,7 +33,7 @@ pub use column::Column;
 pub use error::{DataError, DataErrors, Problem};
 pub use header::column_letters;
 pub use parse::number as parse_number;
-pub use sources::{table_files, SheetChoice};
+pub use sources::{names_a_table, table_files, SheetChoice};
 pub use tree::Children;
 
 use crate::program::{Program, SchemaInfo};

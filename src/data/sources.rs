@@ -88,6 +88,20 @@ fn ending(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// Whether a file at `path` would be read as one of a dataset's tables
+/// (`members.json`, `Đảng viên.xlsx`, …) were it in the data folder.
+pub fn names_a_table(path: &Path) -> bool {
+    let readable = is_workbook(path) || TEXT_ENDINGS.contains(&ending(path).as_str());
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    readable
+        && [Stem::Organisations, Stem::Members]
+            .iter()
+            .any(|t| t.is_named(&stem))
+}
+
 pub fn is_workbook(path: &Path) -> bool {
     WORKBOOK_ENDINGS.contains(&ending(path).as_str())
 }

@@ -58,19 +58,32 @@ pub fn blocks(report: &Report, style: NumberStyle) -> Vec<Block> {
     }
     heading.push(format!("Thời điểm đánh giá: {}.", report.review_date));
     out.push(Block::Bullets(heading));
+    for note in &report.notes {
+        out.push(Block::Alert(note.clone()));
+    }
 
     out.push(Block::Heading("1. Kết quả chung".into()));
     out.push(summary_table(report));
     out.push(Block::GradeChart);
-    for (n, level) in report.levels.iter().enumerate() {
-        out.push(Block::Heading(format!("{}. {}", n + 2, level.label)));
+    // A part of a level ("Trong đó: …") is a row of the table, not a
+    // section of its own.
+    let mut n = 2;
+    for level in report
+        .levels
+        .iter()
+        .filter(|l| !l.part && !l.label.trim().is_empty())
+    {
+        out.push(Block::Heading(format!("{n}. {}", level.label)));
         out.extend(level_blocks(report, level, style));
+        n += 1;
     }
-    let n = report.levels.len() + 2;
-    out.push(Block::Heading(format!("{n}. Giới hạn tỷ lệ xếp loại")));
+    if !report.quotas.is_empty() {
+        out.push(Block::Heading(format!("{n}. Giới hạn tỷ lệ xếp loại")));
+        n += 1;
+    }
     for (qi, q) in report.quotas.iter().enumerate() {
         let line = quota_line(q, style);
-        match q.groups.iter().any(|g| g.breach) {
+        match quota_breached(q) {
             true => out.push(Block::Alert(line)),
             false => out.push(Block::Bullets(vec![line])),
         }
@@ -79,8 +92,7 @@ pub fn blocks(report: &Report, style: NumberStyle) -> Vec<Block> {
         }
     }
     out.push(Block::Heading(format!(
-        "{}. Tổ chức đảng được xếp loại {} và {}",
-        n + 1,
+        "{n}. Tổ chức đảng được xếp loại {} và {}",
         grade_name(report, 0),
         grade_name(report, report.grades.len().saturating_sub(1))
     )));
@@ -111,6 +123,14 @@ pub fn blocks(report: &Report, style: NumberStyle) -> Vec<Block> {
         out.push(appendix_table(report));
     }
     out
+}
+
+fn reasons_text(reasons: &[(String, u64)], style: NumberStyle) -> String {
+    let parts: Vec<String> = reasons
+        .iter()
+        .map(|(reason, n)| format!("{}: {}", reason, style.int(*n)))
+        .collect();
+    parts.join("; ")
 }
 
 fn grade_name(report: &Report, g: usize) -> String {
@@ -197,8 +217,12 @@ fn level_blocks(report: &Report, level: &Level, style: NumberStyle) -> Vec<Block
                 style.percent(best, base),
                 lower_first(&report.grades[1].1)
             ));
+            // The cap holds within each group of its quota, on the
+            // quota's own base: the rule, not a figure to set beside this.
             if let Some(cap) = &level.cap {
-                line.push_str(&format!(" (tỷ lệ tối đa {cap})"));
+                line.push_str(&format!(
+                    " (giới hạn trong từng nhóm: {cap}; xem mục giới hạn tỷ lệ)"
+                ));
             }
         }
         line.push('.');
@@ -206,28 +230,25 @@ fn level_blocks(report: &Report, level: &Level, style: NumberStyle) -> Vec<Block
     }
     if level.to_decide > 0 {
         lines.push(format!(
-            "{} {noun} chờ cấp có thẩm quyền xem xét, quyết định.",
-            style.int(level.to_decide)
+            "{} {noun} chờ cấp có thẩm quyền xem xét, quyết định ({}).",
+            style.int(level.to_decide),
+            reasons_text(&level.to_decide_reasons, style)
         ));
     }
     let not_graded = level.not_graded_total();
     if not_graded > 0 {
-        let reasons: Vec<String> = level
-            .not_graded
-            .iter()
-            .map(|(reason, n)| format!("{}: {}", reason, style.int(*n)))
-            .collect();
         lines.push(format!(
             "{} {noun} không xếp loại ({}).",
             style.int(not_graded),
-            reasons.join("; ")
+            reasons_text(&level.not_graded, style)
         ));
     }
     out.push(Block::Bullets(lines));
     out
 }
 
-/// A quota in words: every group over its cap, or that none is.
+/// A quota in words: every group over its cap (or lowered to it, for an
+/// enforced quota), or that none is.
 pub fn quota_line(q: &QuotaReport, style: NumberStyle) -> String {
     let cite = q
         .cite
@@ -235,48 +256,67 @@ pub fn quota_line(q: &QuotaReport, style: NumberStyle) -> String {
         .map(|c| format!("; {c}"))
         .unwrap_or_default();
     let mut line = format!("{} ({}{cite}): ", q.name, q.rule);
-    let breaches: Vec<String> = q
+    let over: Vec<String> = q
         .groups
         .iter()
-        .filter(|g| g.breach)
+        .filter(|g| g.breach || g.lowered > 0)
         .map(|g| {
-            let id = g
-                .group_id
-                .as_ref()
-                .map(|i| format!(" [{i}]"))
-                .unwrap_or_default();
-            let lowered = if g.lowered > 0 {
-                format!("; đã hạ {} bậc một", style.int(g.lowered))
-            } else {
-                String::new()
-            };
-            format!(
-                "{}{id} có {} {} {}, vượt tỷ lệ tối đa {} (cơ sở tính {}){lowered}",
-                g.group,
-                style.int(g.count),
-                q.noun,
-                q.grade,
-                style.int(g.cap),
-                style.int(g.base_count)
-            )
+            let id = g.group_id.as_ref().map(|i| format!(" [{i}]")).unwrap_or_default();
+            let (count, cap) = (style.int(g.count), style.int(g.cap));
+            match g.lowered {
+                0 => format!(
+                    "{}{id} có {count} {} {}, vượt tỷ lệ tối đa {cap} (cơ sở tính {})",
+                    g.group,
+                    q.noun,
+                    q.grade,
+                    style.int(g.base_count)
+                ),
+                n => format!(
+                    "{}{id} có {count} {} đủ điều kiện {}, tối đa {cap} (cơ sở tính {}): đã hạ {} xuống một bậc, còn {}",
+                    g.group,
+                    q.noun,
+                    q.grade,
+                    style.int(g.base_count),
+                    style.int(n),
+                    style.int(g.count.saturating_sub(n))
+                ),
+            }
         })
         .collect();
+    let unsplit = match q.unsplit {
+        0 => String::new(),
+        n => format!(
+            " {} nhóm không theo tổ chức không tách được cho đơn vị: xem báo cáo toàn bộ.",
+            style.int(n as u64)
+        ),
+    };
     if q.groups.is_empty() {
-        line.push_str("không có nhóm nào trong phạm vi báo cáo.");
-    } else if breaches.is_empty() {
+        line.push_str("không có nhóm nào thuộc đơn vị.");
+    } else if over.is_empty() {
         line.push_str(&format!(
             "{} nhóm, không nhóm nào vượt tỷ lệ tối đa.",
             style.int(q.groups.len() as u64)
         ));
     } else {
-        line.push_str(&breaches.join("; "));
+        line.push_str(&over.join("; "));
+        let what = match q.groups.iter().all(|g| g.lowered > 0 || !g.breach) {
+            true => "phải hạ loại",
+            false => "vượt",
+        };
         line.push_str(&format!(
-            " ({} trong {} nhóm vượt).",
-            style.int(breaches.len() as u64),
+            " ({} trong {} nhóm {what}).",
+            style.int(over.len() as u64),
             style.int(q.groups.len() as u64)
         ));
     }
+    line.push_str(&unsplit);
     line
+}
+
+/// Whether a quota needs the reader's attention: a group over its cap
+/// that nothing lowered.
+pub fn quota_breached(q: &QuotaReport) -> bool {
+    q.groups.iter().any(|g| g.breach && g.lowered == 0)
 }
 
 fn appendix_table(report: &Report) -> Block {
@@ -318,7 +358,7 @@ pub fn markdown(blocks: &[Block], style: NumberStyle) -> String {
                 out.push('\n');
             }
             Block::Table { head, rows } => {
-                let cell = |s: &str| s.replace('|', "\\|");
+                let cell = |s: &str| s.replace('|', "\\|").replace(['\r', '\n'], " ");
                 out.push_str(&format!(
                     "| {} |\n",
                     head.iter().map(|h| cell(h)).collect::<Vec<_>>().join(" | ")

@@ -4,13 +4,19 @@
 //! to the HTML and Excel forms; the tables carry the same figures.
 
 use docx_rs::{
-    AlignmentType, Docx, Paragraph, Run, RunFonts, Style, StyleType, Table, TableCell, TableRow,
+    AlignmentType, Docx, PageOrientationType, Paragraph, Run, RunFonts, Style, StyleType, Table,
+    TableCell, TableRow,
 };
 
 use super::document::{Block, Cell};
 use super::format::NumberStyle;
 
 const FONT: &str = "Times New Roman";
+/// A4 in twentieths of a point, and the text width between the default
+/// margins (1 inch each side) of the landscape page.
+const A4_LONG: u32 = 16838;
+const A4_SHORT: u32 = 11906;
+const TEXT_WIDTH: usize = 16838 - 2 * 1440;
 
 /// `dated` (yyyy-mm-dd) is written as the document's creation date, so
 /// the same report is the same bytes whenever it is written.
@@ -21,7 +27,11 @@ pub fn document(dated: &str, blocks: &[Block]) -> Result<Vec<u8>, String> {
         .hi_ansi(FONT)
         .cs(FONT)
         .east_asia(FONT);
+    // A4 landscape: the summary and the appendix are a dozen columns
+    // and more, too many for a portrait page's width.
     let mut doc = Docx::new()
+        .page_size(A4_LONG, A4_SHORT)
+        .page_orient(PageOrientationType::Landscape)
         .default_fonts(fonts)
         .default_size(26)
         .add_style(heading_style("Heading1", "heading 1", 30))
@@ -68,8 +78,10 @@ fn heading_style(id: &str, name: &str, size: usize) -> Style {
 }
 
 fn table(head: &[String], rows: &[Vec<Cell>], style: NumberStyle) -> Table {
+    // Many columns (the appendix), smaller type.
+    let size = if head.len() > 14 { 16 } else { 20 };
     let cell = |text: &str, bold: bool, right: bool| {
-        let run = Run::new().add_text(text).size(22);
+        let run = Run::new().add_text(text).size(size);
         let run = if bold { run.bold() } else { run };
         let paragraph = Paragraph::new().add_run(run);
         let paragraph = if right {
@@ -89,5 +101,13 @@ fn table(head: &[String], rows: &[Vec<Cell>], style: NumberStyle) -> Table {
                 .collect(),
         ));
     }
-    Table::new(out)
+    // Text columns (the first, a name) twice as wide as a number's.
+    let weights: Vec<usize> = (0..head.len())
+        .map(|c| match rows.first().map(|r| &r[c]) {
+            Some(Cell::Text(_)) | None => 2,
+            _ => 1,
+        })
+        .collect();
+    let unit = TEXT_WIDTH / weights.iter().sum::<usize>().max(1);
+    Table::new(out).set_grid(weights.iter().map(|w| w * unit).collect())
 }

@@ -54,9 +54,11 @@ fn entities_csv(report: &Report, for_excel: bool) -> Result<Vec<u8>, csv::Error>
             "Mã",
             "Tên",
             "Trực thuộc",
+            "Kết quả",
             "Xếp loại",
             "Ký hiệu",
             "Lý do không xếp loại",
+            "Lý do chờ cấp có thẩm quyền",
             "Điều khoản quyết định",
             "Căn cứ",
         ])?;
@@ -66,8 +68,10 @@ fn entities_csv(report: &Report, for_excel: bool) -> Result<Vec<u8>, csv::Error>
             "id",
             "name",
             "parent",
+            "outcome",
             "grade",
             "not_graded_reason",
+            "to_decide_reason",
             "clause",
             "cite",
         ])?;
@@ -83,21 +87,25 @@ fn entities_csv(report: &Report, for_excel: bool) -> Result<Vec<u8>, csv::Error>
                 e.id.clone(),
                 e.name.clone(),
                 e.parent.clone().unwrap_or_default(),
+                match for_excel {
+                    true => super::json::outcome_words(e.outcome).to_string(),
+                    false => e.outcome.to_string(),
+                },
             ];
             if for_excel {
-                row.push(
-                    e.grade
-                        .as_deref()
-                        .map(|g| report.grade_name(g))
-                        .unwrap_or_default(),
-                );
+                let full = e.grade.as_deref().map(|g| report.grade_name(g));
+                row.push(full.unwrap_or_default());
             }
             row.extend([
                 e.grade.clone().unwrap_or_default(),
                 e.not_graded_reason.clone().unwrap_or_default(),
+                e.to_decide_reason.clone().unwrap_or_default(),
                 e.clause.clone().unwrap_or_default(),
                 e.cite.clone().unwrap_or_default(),
             ]);
+            if for_excel {
+                row.iter_mut().for_each(super::json::inert_for_excel);
+            }
             w.write_record(&row)?;
         }
     }

@@ -270,12 +270,20 @@ pub fn entities_csv(
 }
 
 /// What became of an entity, in a report's words.
-fn outcome_words(outcome: &str) -> &'static str {
+pub(super) fn outcome_words(outcome: &str) -> &'static str {
     match outcome {
         "graded" => "Đã xếp loại",
         "not_graded" => "Không xếp loại",
         "to_decide" => "Chờ cấp có thẩm quyền xem xét",
         _ => "Ngoài phạm vi xếp loại",
+    }
+}
+
+/// A cell Excel would run as a formula (`=`, `+`, `-`, `@` first) is
+/// kept as text by a leading apostrophe, as Excel itself writes one.
+pub(super) fn inert_for_excel(cell: &mut String) {
+    if cell.starts_with(['=', '+', '-', '@']) {
+        cell.insert(0, '\'');
     }
 }
 
@@ -319,7 +327,7 @@ pub fn entities_csv_excel(
     ] {
         for (i, d) in decisions.iter().enumerate() {
             let e = entity(program, data, kind, i as u32, d);
-            w.write_record([
+            let mut row = [
                 match kind {
                     SubjectKind::Organisation => "Tổ chức đảng".to_string(),
                     SubjectKind::Member => "Đảng viên".to_string(),
@@ -337,7 +345,9 @@ pub fn entities_csv_excel(
                 e.cite.unwrap_or_default(),
                 e.caps.join("; "),
                 e.quota.unwrap_or_default(),
-            ])?;
+            ];
+            row.iter_mut().for_each(inert_for_excel);
+            w.write_record(&row)?;
         }
     }
     w.into_inner().map_err(|e| e.into_error().into())

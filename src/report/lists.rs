@@ -45,7 +45,7 @@ pub(super) fn named(
     let org = SubjectKind::Organisation;
     let first = program.report.iter().position(|r| r.kind == org);
     for (ri, (r, members)) in program.report.iter().zip(rows).enumerate() {
-        if r.kind != org {
+        if r.kind != org || super::model::is_part(&r.label) {
             continue;
         }
         // Below the first level, many cells share a name ("Chi bộ Trường
@@ -81,18 +81,26 @@ pub(super) fn appendix(
     outcome: &Outcome,
     rows: &[Vec<u32>],
 ) -> Appendix {
-    let first = program
-        .report
-        .iter()
-        .position(|r| r.kind == SubjectKind::Organisation);
-    let Some(first) = first else {
+    // The grassroots level: the first level of organisations with more
+    // than one in the report (above it, a district or a commune's own
+    // committee is one row); else the first with any.
+    let orgs = |least: usize| {
+        program.report.iter().zip(rows).position(|(r, members)| {
+            r.kind == SubjectKind::Organisation
+                && !super::model::is_part(&r.label)
+                && members.len() >= least
+        })
+    };
+    let Some(first) = orgs(2).or_else(|| orgs(1)) else {
         return Appendix {
             level: String::new(),
             columns: Vec::new(),
             rows: Vec::new(),
         };
     };
-    let later: Vec<usize> = (first + 1..program.report.len()).collect();
+    let later: Vec<usize> = (first + 1..program.report.len())
+        .filter(|&l| !super::model::is_part(&program.report[l].label))
+        .collect();
     let grades = program.grades.len();
     // Each organisation's nearest ancestor (or itself) at the first level.
     let mut at_first = vec![false; data.organisations.len()];

@@ -9,7 +9,7 @@
 
 use crate::data::Dataset;
 use crate::eval::{Outcome, QuotaFinding, Verdict};
-use crate::program::{ClauseKind, Program, Ty};
+use crate::program::{ClauseKind, Program};
 use crate::syntax::ast::SubjectKind;
 use crate::value::Value;
 
@@ -40,6 +40,9 @@ pub struct Report {
     /// the worst grade.
     pub named: Vec<Named>,
     pub appendix: Appendix,
+    /// What the reader must know about how the figures were made (rows
+    /// left out of the data), said under the heading.
+    pub notes: Vec<String>,
 }
 
 #[derive(serde::Serialize)]
@@ -50,13 +53,18 @@ pub struct Level {
     pub in_scope: u64,
     pub graded: u64,
     pub to_decide: u64,
+    /// Left to the competent level, by the reason the rules give.
+    pub to_decide_reasons: Vec<(String, u64)>,
     /// Count per grade, best first.
     pub counts: Vec<u64>,
     /// Not graded, by the reason the rules give, most first.
     pub not_graded: Vec<(String, u64)>,
-    /// The cap on the best grade for this level, as the rules set it
-    /// (`20%`), when a quota holds it.
+    /// The quota on the best grade that counts this level's entities, as
+    /// its rule reads ("HTXSNV ≤ 20% × [HTTNV], floor"): held within each
+    /// of its groups, not over the level.
     pub cap: Option<String>,
+    /// A part of a level ("Trong đó: …"), shown in the table only.
+    pub part: bool,
     /// Every entity of the level, in id order.
     pub entities: Vec<JsonEntity>,
 }
@@ -83,6 +91,9 @@ pub struct QuotaReport {
     /// What it counts, in words ("chi, đảng bộ cơ sở").
     pub noun: String,
     pub groups: Vec<GroupFinding>,
+    /// Groups not by organisation, left out of a report for one
+    /// organisation (the whole dataset's report has them).
+    pub unsplit: usize,
 }
 
 #[derive(serde::Serialize)]
@@ -153,7 +164,7 @@ pub fn build(
             let mut level = level(program, data, outcome, &r.label, r.kind, members);
             level.cap = (0..program.quotas.len())
                 .find(|&qi| program.quotas[qi].grade == 0 && quota_rows[qi] == Some(ri))
-                .map(|qi| ratio_text(program, params, qi));
+                .map(|qi| super::quota_rule_text(program, params, qi));
             level
         })
         .collect();
@@ -179,6 +190,7 @@ pub fn build(
         quotas: quotas(program, data, outcome, params, &scope, &quota_rows),
         named: named(program, data, outcome, &rows),
         appendix: appendix(program, data, outcome, &rows),
+        notes: Vec::new(),
         levels,
     }
 }
@@ -197,9 +209,11 @@ fn level(
         in_scope: 0,
         graded: 0,
         to_decide: 0,
+        to_decide_reasons: Vec::new(),
         counts: vec![0; program.grades.len()],
         not_graded: Vec::new(),
         cap: None,
+        part: is_part(label),
         entities: Vec::with_capacity(members.len()),
     };
     let decisions = outcome.decisions(kind);
@@ -211,34 +225,36 @@ fn level(
                 level.graded += 1;
                 level.counts[g as usize] += 1;
             }
-            Verdict::ToDecide(_) => level.to_decide += 1,
+            Verdict::ToDecide(r) => {
+                level.to_decide += 1;
+                count_reason(&mut level.to_decide_reasons, &r.reason);
+            }
             Verdict::NotGraded | Verdict::OutOfScope => {
                 let reason = match d.clause.map(|c| &program.clauses[c as usize].kind) {
                     Some(ClauseKind::NotGraded(r)) => r.clone(),
                     _ => "không có khối xếp loại áp dụng".to_string(),
                 };
-                match level.not_graded.iter_mut().find(|(r, _)| *r == reason) {
-                    Some((_, n)) => *n += 1,
-                    None => level.not_graded.push((reason, 1)),
-                }
+                count_reason(&mut level.not_graded, &reason);
             }
         }
         level.entities.push(entity(program, data, kind, i, d));
     }
-    level
-        .not_graded
-        .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    for reasons in [&mut level.not_graded, &mut level.to_decide_reasons] {
+        reasons.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    }
     level
 }
 
-/// A quota's ratio as the rules set it (`20%`).
-fn ratio_text(program: &Program, params: &[Value], qi: usize) -> String {
-    let q = &program.quotas[qi];
-    match &q.ratio {
-        crate::program::CExpr::Param(i) => program.show_value(&params[*i as usize], Ty::Percent),
-        crate::program::CExpr::Const(v) => program.show_value(v, Ty::Percent),
-        _ => q.ratio_text.clone(),
+fn count_reason(reasons: &mut Vec<(String, u64)>, reason: &str) {
+    match reasons.iter_mut().find(|(r, _)| r == reason) {
+        Some((_, n)) => *n += 1,
+        None => reasons.push((reason.to_string(), 1)),
     }
+}
+
+/// A level that is a part of the one above ("Trong đó: đảng viên …").
+pub(super) fn is_part(label: &str) -> bool {
+    label.trim_start().to_lowercase().starts_with("trong đó")
 }
 
 /// For each quota, the report row that holds every entity it counts
@@ -289,12 +305,14 @@ fn quotas(
                     SubjectKind::Member => "đảng viên".into(),
                     SubjectKind::Organisation => "tổ chức đảng".into(),
                 });
-            let groups = outcome
-                .findings
-                .iter()
-                .filter(|f| f.quota == qi && group_in_scope(f, scope))
+            let mine = || outcome.findings.iter().filter(|f| f.quota == qi);
+            let groups = mine()
+                .filter(|f| group_in_scope(f, scope) == Some(true))
                 .map(|f| group_finding(program, data, f))
                 .collect();
+            let unsplit = mine()
+                .filter(|f| group_in_scope(f, scope).is_none())
+                .count();
             QuotaReport {
                 name: q.name.clone(),
                 rule: super::quota_rule_text(program, params, qi),
@@ -302,16 +320,20 @@ fn quotas(
                 grade: program.grade_code(q.grade).to_string(),
                 noun,
                 groups,
+                unsplit,
             }
         })
         .collect()
 }
 
-fn group_in_scope(f: &QuotaFinding, scope: &Scope) -> bool {
+/// Whether a quota group is inside the report's scope; `None` when that
+/// cannot be told (a group by a value or the whole dataset, in a report
+/// for one organisation: its members may lie inside and outside).
+fn group_in_scope(f: &QuotaFinding, scope: &Scope) -> Option<bool> {
     match f.group {
-        crate::eval::GroupRef::Organisation(o) => scope.organisations[o as usize],
-        // Groups by a value or the whole: only a whole-dataset report.
-        _ => scope.organisations.iter().all(|&x| x),
+        crate::eval::GroupRef::Organisation(o) => Some(scope.organisations[o as usize]),
+        _ if scope.organisations.iter().all(|&x| x) => Some(true),
+        _ => None,
     }
 }
 

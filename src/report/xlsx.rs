@@ -35,8 +35,10 @@ pub fn workbook(report: &Report) -> Result<Vec<u8>, XlsxError> {
             entity_sheet(ws, report, chunk, &formats)?;
         }
     }
-    let name = sheet_name("Giới hạn tỷ lệ", 0, &mut names);
-    quota_sheet(book.add_worksheet().set_name(&name)?, report, &formats)?;
+    if !report.quotas.is_empty() {
+        let name = sheet_name("Giới hạn tỷ lệ", 0, &mut names);
+        quota_sheet(book.add_worksheet().set_name(&name)?, report, &formats)?;
+    }
     if !report.appendix.rows.is_empty() {
         let name = sheet_name("Phụ lục", 0, &mut names);
         appendix_sheet(book.add_worksheet().set_name(&name)?, report, &formats)?;
@@ -79,6 +81,13 @@ fn sheet_name(label: &str, part: usize, taken: &mut Vec<String>) -> String {
         .chars()
         .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })
         .collect();
+    // Excel refuses a blank name and one that starts or ends with '.
+    let clean = clean.trim().trim_matches('\'').trim().to_string();
+    let clean = if clean.is_empty() {
+        "Cấp".to_string()
+    } else {
+        clean
+    };
     let mut n = part;
     loop {
         let suffix = if n == 0 {
@@ -87,7 +96,13 @@ fn sheet_name(label: &str, part: usize, taken: &mut Vec<String>) -> String {
             format!(" ({})", n + 1)
         };
         let room = 31 - suffix.chars().count();
-        let name: String = clean.chars().take(room).collect::<String>() + &suffix;
+        // Cut at a word where it must be cut, never leaving a blank.
+        let cut: String = clean.chars().take(room).collect();
+        let cut = match (clean.chars().count() > room, cut.rfind(' ')) {
+            (true, Some(at)) if at > 10 => cut[..at].to_string(),
+            _ => cut,
+        };
+        let name = cut.trim_end().trim_end_matches('\'').to_string() + &suffix;
         if !taken
             .iter()
             .any(|t| t.to_lowercase() == name.to_lowercase())
@@ -133,7 +148,10 @@ fn summary_sheet(ws: &mut Worksheet, report: &Report, f: &Formats) -> Result<(),
         0,
         format!("Thời điểm đánh giá: {}", report.review_date),
     )?;
-    let top = line + 4;
+    for (i, note) in report.notes.iter().enumerate() {
+        ws.write_string_with_format(line + 3 + i as u32, 0, note, &f.breach)?;
+    }
+    let top = line + 4 + report.notes.len() as u32;
     let mut head = vec![
         "Cấp".to_string(),
         "Tổng số".into(),
@@ -150,42 +168,36 @@ fn summary_sheet(ws: &mut Worksheet, report: &Report, f: &Formats) -> Result<(),
         report.grades.first().map_or("", |g| g.0.as_str()),
         report.grades.get(1).map_or("", |g| g.0.as_str())
     ));
-    head.push("Tỷ lệ tối đa".into());
+    head.push("Giới hạn (trong từng nhóm)".into());
     let head_refs: Vec<&str> = head.iter().map(String::as_str).collect();
     header(ws, top, &head_refs, f)?;
-    let share = |part: u64, whole: u64| {
-        if whole == 0 {
-            0.0
-        } else {
-            part as f64 / whole as f64
+    // A share of nothing is no figure: the cell stays empty (the text
+    // forms write "–").
+    let share = |part: u64, whole: u64| (whole > 0).then(|| part as f64 / whole as f64);
+    let put = |ws: &mut Worksheet, row: u32, col: u16, v: Option<f64>| -> Result<(), XlsxError> {
+        if let Some(v) = v {
+            ws.write_number_with_format(row, col, v, &f.percent)?;
         }
+        Ok(())
     };
     for (i, level) in report.levels.iter().enumerate() {
         let row = top + 1 + i as u32;
         ws.write_string(row, 0, &level.label)?;
         ws.write_number(row, 1, level.in_scope as f64)?;
         ws.write_number(row, 2, level.graded as f64)?;
-        ws.write_number_with_format(row, 3, share(level.graded, level.in_scope), &f.percent)?;
+        put(ws, row, 3, share(level.graded, level.in_scope))?;
         let mut col = 4;
         for &count in &level.counts {
             ws.write_number(row, col, count as f64)?;
-            ws.write_number_with_format(row, col + 1, share(count, level.graded), &f.percent)?;
+            put(ws, row, col + 1, share(count, level.graded))?;
             col += 2;
         }
         ws.write_number(row, col, level.to_decide as f64)?;
         ws.write_number(row, col + 1, level.not_graded_total() as f64)?;
         let (best, base) = level.best_of_good_or_better();
-        ws.write_number_with_format(row, col + 2, share(best, base), &f.percent)?;
+        put(ws, row, col + 2, share(best, base))?;
         if let Some(cap) = &level.cap {
-            // "20%" as the number it is; a cap read per organisation
-            // ("theo tổ chức") stays words.
-            let number = cap
-                .strip_suffix('%')
-                .and_then(|n| n.replace(',', ".").parse::<f64>().ok());
-            match number {
-                Some(n) => ws.write_number_with_format(row, col + 3, n / 100.0, &f.percent)?,
-                None => ws.write_string(row, col + 3, cap)?,
-            };
+            ws.write_string(row, col + 3, cap)?;
         }
     }
     let last = top + report.levels.len() as u32;
